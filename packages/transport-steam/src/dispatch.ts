@@ -1,0 +1,62 @@
+/**
+ * Manual callback dispatch (steam_api.h, "manual dispatch"): Steam's callbacks are pulled on the JS
+ * thread with `RunFrame` + `GetNextCallback`, never pushed from native threads, which breaks under
+ * Electron and newer Node. See STEAM_API.md §6.
+ * @packageDocumentation
+ */
+import type { SteamContext } from './context.js';
+import type { NativePointer } from './flat.js';
+
+/**
+ * Handles one callback. `param` points at `size` bytes owned by Steam, valid only during the call.
+ * Unknown ids must be ignored.
+ */
+export type CallbackHandler = (id: number, param: NativePointer, size: number) => void;
+
+/**
+ * Callbacks drained per {@link CallbackPump.run} at most, so a library that never stops reporting one
+ * cannot hang the game loop; the rest wait for the next frame.
+ */
+const MAX_CALLBACKS_PER_FRAME = 4096;
+
+/** Pumps Steam's callback queue for one library, reusing one `CallbackMsg_t` buffer. */
+export class CallbackPump {
+  private readonly ctx: SteamContext;
+  private readonly msg: Uint8Array;
+
+  constructor(ctx: SteamContext) {
+    this.ctx = ctx;
+    this.msg = new Uint8Array(ctx.koffi.sizeof(ctx.structs.CallbackMsg_t));
+  }
+
+  /**
+   * Runs one frame: every pending callback goes to `handle`. `FreeLastCallback` runs after each one
+   * even when `handle` throws; handler errors are rethrown after the queue is drained (one error as
+   * is, several as an `AggregateError`), so a throwing event listener never leaks or wedges Steam's queue.
+   */
+  run(handle: CallbackHandler): void {
+    const { core, koffi, structs, pipe } = this.ctx;
+    core.ManualDispatch_RunFrame(pipe);
+    const errors: unknown[] = [];
+    for (let n = 0; n < MAX_CALLBACKS_PER_FRAME && core.ManualDispatch_GetNextCallback(pipe, this.msg); n++) {
+      try {
+        const msg = koffi.decode(this.msg, structs.CallbackMsg_t) as {
+          m_iCallback: number;
+          m_pubParam: NativePointer | null;
+          m_cubParam: number;
+        };
+        // A call result (703) would need GetAPICallResult; the P2P API issues none, so it is skipped like any other id.
+        if (msg.m_pubParam !== null && msg.m_pubParam !== 0n && msg.m_cubParam > 0) {
+          handle(msg.m_iCallback, msg.m_pubParam, msg.m_cubParam);
+        }
+      } catch (err) {
+        errors.push(err);
+      } finally {
+        core.ManualDispatch_FreeLastCallback(pipe);
+      }
+    }
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1)
+      throw new AggregateError(errors, `${errors.length} Steam callback handlers threw.`);
+  }
+}

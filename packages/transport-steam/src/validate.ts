@@ -1,0 +1,88 @@
+/**
+ * Argument checks shared by both backends. Hostile input is normal input: every public method checks
+ * its arguments before anything reaches native code, and a bad one is a typed error, never a crash.
+ * @packageDocumentation
+ */
+import { InvalidArgumentError } from './errors.js';
+import { P2PSend } from './p2p.js';
+import { isValidSteamId } from './steam-id.js';
+
+const INT32_MAX = 0x7fffffff;
+
+/** A channel: an int32 ≥ 0; `undefined` means 0. */
+export function checkChannel(channel: unknown): number {
+  if (channel === undefined) return 0;
+  if (typeof channel !== 'number' || !Number.isInteger(channel) || channel < 0 || channel > INT32_MAX) {
+    throw new InvalidArgumentError(
+      'channel',
+      `channel must be an integer from 0 to ${INT32_MAX}, got ${String(channel)}.`,
+    );
+  }
+  return channel;
+}
+
+/** A send type: one of the four `P2PSend` numbers. */
+export function checkSendType(sendType: unknown): P2PSend {
+  if (
+    sendType !== P2PSend.Unreliable &&
+    sendType !== P2PSend.UnreliableNoDelay &&
+    sendType !== P2PSend.Reliable &&
+    sendType !== P2PSend.ReliableWithBuffering
+  ) {
+    throw new InvalidArgumentError(
+      'sendType',
+      `sendType must be 0, 1, 2 or 3 (P2PSend), got ${String(sendType)}.`,
+    );
+  }
+  return sendType;
+}
+
+/** Packet data: a `Uint8Array` (a `Buffer` is one). */
+export function checkData(data: unknown): Uint8Array {
+  if (!(data instanceof Uint8Array)) {
+    throw new InvalidArgumentError(
+      'data',
+      `data must be a Uint8Array, got ${data === null ? 'null' : typeof data}.`,
+    );
+  }
+  return data;
+}
+
+/** A byte count for `readP2PPacket`: an integer from 0 to 2^32-1. */
+export function checkSize(size: unknown): number {
+  if (typeof size !== 'number' || !Number.isInteger(size) || size < 0 || size > 0xffffffff) {
+    throw new InvalidArgumentError(
+      'size',
+      `size must be an integer from 0 to 4294967295, got ${String(size)}.`,
+    );
+  }
+  return size;
+}
+
+/**
+ * A remote SteamID. Not a bigint at all is a programming error (typed error); a bigint that is not a
+ * valid SteamID is an answer Steam gives too, so the caller returns false/null as Steam does.
+ * @returns whether `remote` is a valid SteamID.
+ */
+export function checkRemote(remote: unknown): remote is bigint {
+  // Games send to the same few peers over and over; re-validating costs more than the FFI call.
+  if (remote === lastValidRemote) return true;
+  if (typeof remote !== 'bigint') {
+    throw new InvalidArgumentError(
+      'remote',
+      `remote must be a SteamID as a bigint, got ${remote === null ? 'null' : typeof remote}.`,
+    );
+  }
+  if (!isValidSteamId(remote)) return false;
+  lastValidRemote = remote;
+  return true;
+}
+
+let lastValidRemote: bigint | undefined;
+
+/** A boolean flag. */
+export function checkBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean')
+    throw new InvalidArgumentError(name, `${name} must be a boolean, got ${typeof value}.`);
+  return value;
+}

@@ -1,0 +1,108 @@
+// Builds the scriptable stub library (test/fixtures/stub_steam.c) with the system C compiler and hands
+// out fresh copies of it: dlopen of a different file gives independent globals, so every test gets a
+// clean "Steam" (and the binding's per-library state is exercised with several libraries at once).
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type * as KoffiModule from 'koffi';
+
+export const koffi = createRequire(import.meta.url)('koffi') as typeof KoffiModule;
+const source = fileURLToPath(new URL('../fixtures/stub_steam.c', import.meta.url));
+
+/** Why the stub cannot be built here, or null when it can (Linux/macOS with a C compiler). */
+export function stubUnavailableReason(): string | null {
+  if (process.platform === 'win32') return 'the C stub is built with a Unix cc; not on Windows';
+  const cc = spawnSync('cc', ['--version'], { encoding: 'utf8' });
+  return cc.status === 0 ? null : 'no C compiler (cc) on this machine';
+}
+
+let dir: string | undefined;
+const built = new Map<string, string>();
+let copies = 0;
+
+/** Compiles the stub once per flag set (cached per test file) and returns its path. */
+export function buildStub(flags: string[] = []): string {
+  const key = flags.join(' ');
+  const hit = built.get(key);
+  if (hit) return hit;
+  dir ??= mkdtempSync(join(tmpdir(), 'steamwire-stub-'));
+  const out = join(dir, `stub-${built.size}.so`);
+  const cc = spawnSync('cc', ['-shared', '-fPIC', '-O2', ...flags, '-o', out, source], { encoding: 'utf8' });
+  if (cc.status !== 0) throw new Error(`cc failed: ${cc.stderr}`);
+  built.set(key, out);
+  return out;
+}
+
+/** The stub's control functions for one library copy. */
+export interface StubControl {
+  path: string;
+  setInit(rc: number, message: string, running: boolean): void;
+  setNullInterfaces(user: boolean, networking: boolean, messages: boolean): void;
+  setLocalId(id: bigint): void;
+  count(what: 'calls' | 'frees' | 'releases' | 'shutdowns' | 'receiveCalls'): number;
+  pushCallback(id: number, data: Uint8Array): void;
+  pendingCallbacks(): number;
+  inject(from: bigint, channel: number, data: Uint8Array): void;
+  lastId(): bigint;
+  last(what: 'size' | 'type' | 'channel'): number;
+  lastIdentity(): Uint8Array;
+  setResults(bool: boolean, sendResult: number, connState: number, endReason: number): void;
+}
+
+/** A fresh copy of the stub (independent state) and its controls. */
+export function stubCopy(flags: string[] = []): StubControl {
+  const path = join(
+    dir ?? mkdtempSync(join(tmpdir(), 'steamwire-stub-')),
+    `copy-${process.pid}-${copies++}.so`,
+  );
+  copyFileSync(buildStub(flags), path);
+  const lib = koffi.load(path);
+  const f = {
+    setInit: lib.func('void Stub_SetInit(int rc, const char *msg, bool running)'),
+    setNull: lib.func('void Stub_SetNullInterfaces(bool user, bool networking, bool messages)'),
+    setLocalId: lib.func('void Stub_SetLocalId(uint64_t id)'),
+    count: lib.func('int Stub_Count(const char *what)'),
+    push: lib.func('void Stub_PushCallback(int id, const void *data, int size)'),
+    pending: lib.func('int Stub_PendingCallbacks()'),
+    inject: lib.func('void Stub_Inject(uint64_t from, int channel, const void *data, int size)'),
+    lastId: lib.func('uint64_t Stub_LastId()'),
+    last: lib.func('int Stub_Last(const char *what)'),
+    lastIdentity: lib.func('void Stub_LastIdentity(void *out)'),
+    setResults: lib.func('void Stub_SetResults(bool b, int sendResult, int connState, int endReason)'),
+  };
+  return {
+    path,
+    setInit: (rc, message, running) => f.setInit(rc, message, running),
+    setNullInterfaces: (u, n, m) => f.setNull(u, n, m),
+    setLocalId: (id) => f.setLocalId(id),
+    count: (what) => f.count(what),
+    pushCallback: (id, data) => f.push(id, data, data.byteLength),
+    pendingCallbacks: () => f.pending(),
+    inject: (from, channel, data) => f.inject(from, channel, data, data.byteLength),
+    lastId: () => BigInt(f.lastId()),
+    last: (what) => f.last(what),
+    lastIdentity: () => {
+      const out = new Uint8Array(136);
+      f.lastIdentity(out);
+      return out;
+    },
+    setResults: (b, s, c, e) => f.setResults(b, s, c, e),
+  };
+}
+
+/** Layout numbers as the C compiler computed them (Stub_Layout). */
+export function cLayout(flags: string[] = []): (what: string) => number {
+  const lib = koffi.load(buildStub(flags));
+  const layout = lib.func('int Stub_Layout(const char *what)');
+  return (what) => layout(what) as number;
+}
+
+/** Writes a file that is not a shared library at all. */
+export function notALibrary(): string {
+  const path = join(dir ?? mkdtempSync(join(tmpdir(), 'steamwire-stub-')), `garbage-${copies++}.so`);
+  writeFileSync(path, 'this is not an ELF file');
+  return path;
+}

@@ -1,1 +1,66 @@
-export {};
+/**
+ * `@steamwire/rpc`: typed messages and requests over Steam P2P. Declare a protocol once with
+ * `defineProtocol`; `createHost` and `connectToHost` give typed, validated, batched, authoritative
+ * sessions over any `P2PNetworking` (real Steam or the testkit's fake).
+ * @packageDocumentation
+ */
+
+export { Client, type ClientEvents, type ClientState, type ConnectOptions, connectToHost } from './client.js';
+export {
+  CLIENT_RATE_LIMITS,
+  defaultViolationPolicy,
+  HOST_RATE_LIMITS,
+  type RateLimitOptions,
+  type RejectReason,
+  RejectReasons,
+  type ViolationInfo,
+  type ViolationPolicy,
+} from './enforce.js';
+export * from './errors.js';
+export { createHost, Host, type HostEvents, type HostOptions, type RefuseReason } from './host.js';
+export {
+  type AnyDefinition,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type Direction,
+  defineProtocol,
+  type MessageDef,
+  type MessageOptions,
+  message,
+  type Protocol,
+  type ProtocolDefinitions,
+  type ProtocolEntry,
+  type RequestDef,
+  type RequestOptions,
+  request,
+  SEND_TYPES,
+  type SendTypeName,
+  type TypeOnlySchema,
+  typed,
+} from './protocol.js';
+export {
+  type CallOptions,
+  type CommonEvents,
+  DEFAULT_CONTROL_CHANNEL,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  type DisconnectReason,
+  type EndpointOptions,
+} from './session.js';
+export type { MessageTrafficStats, PeerStats, TrafficStats } from './stats.js';
+export type {
+  AnyProtocol,
+  CallableRequests,
+  DefinitionsOf,
+  HandledRequests,
+  InferMessage,
+  InferMessageInput,
+  InferRequest,
+  InferRequestInput,
+  InferResponse,
+  InferResponseInput,
+  MessageNames,
+  OtherSide,
+  ReceivableMessages,
+  RequestNames,
+  SendableMessages,
+  Side,
+} from './types.js';

@@ -211,6 +211,8 @@ export interface P2PNetworking extends TypedEmitter<P2PNetworkingEvents> {
   /**
    * Sends `data` to `remote` on `channel`. Session-less: creates the session as needed (and accepts
    * a pending request from that peer).
+   * The bytes are copied before this returns (as Steam does): the caller may reuse `data` at once.
+   * Every implementation must keep that promise; the rpc layer sends views of one reusable buffer.
    * @returns true when queued (not a delivery receipt); false when the packet is too large for the
    *   send type, `remote` is invalid, or too many bytes are queued — see {@link lastSendFailure}.
    */

@@ -1,0 +1,243 @@
+/**
+ * Every error `@steamwire/rpc` throws or rejects with is an {@link RpcError} with a stable `code`,
+ * so callers branch on `err.code` (or `instanceof`), never on message text.
+ * @packageDocumentation
+ */
+import type { SteamId } from '@steamwire/transport-steam';
+
+/** Base class of every rpc error. `code` is stable across versions. */
+export class RpcError extends Error {
+  /** Stable, machine-readable code (e.g. `'REQUEST_TIMEOUT'`). */
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A protocol declaration is invalid (bad channel, duplicate id, unreliable request…). */
+export class ProtocolDefinitionError extends RpcError {
+  /** The message or request name at fault, when there is one. */
+  readonly messageName: string | undefined;
+  constructor(messageName: string | undefined, message: string) {
+    super('PROTOCOL_DEFINITION', message);
+    this.messageName = messageName;
+  }
+}
+
+/** An argument is out of range or of the wrong kind (unknown message name, bad option…). */
+export class RpcArgumentError extends RpcError {
+  /** Name of the offending parameter or option. */
+  readonly argument: string;
+  constructor(argument: string, message: string) {
+    super('INVALID_ARGUMENT', message);
+    this.argument = argument;
+  }
+}
+
+/** A message does not fit: unreliable above one packet, or reliable above the configured maximum. */
+export class MessageTooLargeError extends RpcError {
+  /** The message or request name. */
+  readonly messageName: string;
+  /** Encoded size in bytes, framing included. */
+  readonly size: number;
+  /** The largest size allowed for this send type. */
+  readonly limit: number;
+  constructor(messageName: string, size: number, limit: number, reliable: boolean) {
+    super(
+      'MESSAGE_TOO_LARGE',
+      reliable
+        ? `Message '${messageName}' is ${size} bytes, above the ${limit}-byte maximum (raise maxMessageBytes or send less).`
+        : `Unreliable message '${messageName}' is ${size} bytes, above the ${limit} bytes one packet holds; send it reliably or split it.`,
+    );
+    this.messageName = messageName;
+    this.size = size;
+    this.limit = limit;
+  }
+}
+
+/** A payload could not be encoded with msgpack (a function, a symbol, a cycle…). */
+export class EncodeError extends RpcError {
+  /** The message or request name. */
+  readonly messageName: string;
+  constructor(messageName: string, cause: unknown) {
+    super('ENCODE_FAILED', `Message '${messageName}' could not be encoded with msgpack; send plain data.`, {
+      cause,
+    });
+    this.messageName = messageName;
+  }
+}
+
+/** One issue from a Standard Schema validator. */
+export interface ValidationIssue {
+  /** What is wrong, as the validator worded it. */
+  readonly message: string;
+  /** Where, as property keys from the root (empty for the root). */
+  readonly path: readonly PropertyKey[];
+}
+
+/** A payload failed its schema (a response from a peer, or a local loopback payload). */
+export class ValidationError extends RpcError {
+  /** The message or request name. */
+  readonly messageName: string;
+  /** The validator's issues. */
+  readonly issues: readonly ValidationIssue[];
+  constructor(messageName: string, issues: readonly ValidationIssue[]) {
+    const first = issues[0];
+    const where = first && first.path.length > 0 ? ` at ${first.path.map(String).join('.')}` : '';
+    super(
+      'VALIDATION_FAILED',
+      `Payload of '${messageName}' failed validation${where}: ${first?.message ?? 'invalid'}.`,
+    );
+    this.messageName = messageName;
+    this.issues = issues;
+  }
+}
+
+/** A schema's `validate` returned a Promise; validation on receipt must be synchronous. */
+export class AsyncSchemaError extends RpcError {
+  /** The message or request name. */
+  readonly messageName: string;
+  constructor(messageName: string) {
+    super(
+      'ASYNC_SCHEMA',
+      `The schema of '${messageName}' validates asynchronously; use a synchronous schema (no async refinements).`,
+    );
+    this.messageName = messageName;
+  }
+}
+
+/** A request got no response within its timeout. */
+export class RequestTimeoutError extends RpcError {
+  /** The request name. */
+  readonly requestName: string;
+  /** The timeout that elapsed, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(requestName: string, timeoutMs: number) {
+    super('REQUEST_TIMEOUT', `Request '${requestName}' got no response within ${timeoutMs} ms.`);
+    this.requestName = requestName;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A request was aborted through its `AbortSignal`. */
+export class RequestAbortedError extends RpcError {
+  /** The request name. */
+  readonly requestName: string;
+  constructor(requestName: string, reason?: unknown) {
+    super('REQUEST_ABORTED', `Request '${requestName}' was aborted by its signal.`, { cause: reason });
+    this.requestName = requestName;
+  }
+}
+
+/** Too many requests to one peer are waiting for a response. */
+export class TooManyPendingRequestsError extends RpcError {
+  /** The request name. */
+  readonly requestName: string;
+  /** The configured maximum. */
+  readonly limit: number;
+  constructor(requestName: string, limit: number) {
+    super(
+      'TOO_MANY_PENDING_REQUESTS',
+      `Request '${requestName}' refused: ${limit} requests to this peer already await a response; await some first.`,
+    );
+    this.requestName = requestName;
+    this.limit = limit;
+  }
+}
+
+/** The peer is not (or no longer) connected: a call failed mid-flight, or a send targets nobody. */
+export class DisconnectedError extends RpcError {
+  /** The peer concerned. */
+  readonly peer: SteamId;
+  /** Why the session ended (see `DisconnectReason`). */
+  readonly reason: string;
+  constructor(peer: SteamId, reason: string, what = 'The peer') {
+    super('DISCONNECTED', `${what} ${peer} is not connected (${reason}).`);
+    this.peer = peer;
+    this.reason = reason;
+  }
+}
+
+/**
+ * The remote request handler failed. Carries the remote `code` and message only, never a remote
+ * stack: the remote side decides what to reveal.
+ */
+export class RemoteError extends RpcError {
+  /** The request name. */
+  readonly requestName: string;
+  constructor(requestName: string, code: string, message: string) {
+    super(code, message);
+    this.requestName = requestName;
+  }
+}
+
+/** The host refused the connection because the two sides declare different protocols. */
+export class ProtocolMismatchError extends RpcError {
+  /** This side's protocol fingerprint. */
+  readonly localFingerprint: string;
+  /** The other side's fingerprint, when it told us. */
+  readonly remoteFingerprint: string;
+  constructor(localFingerprint: string, remoteFingerprint: string) {
+    super(
+      'PROTOCOL_MISMATCH',
+      `The host runs protocol ${remoteFingerprint || '(unknown)'} but this client runs ${localFingerprint}; build both from the same defineProtocol().`,
+    );
+    this.localFingerprint = localFingerprint;
+    this.remoteFingerprint = remoteFingerprint;
+  }
+}
+
+/** The host refused the connection for a reason other than the protocol (full, auth failed…). */
+export class ConnectionRefusedError extends RpcError {
+  /** The host's reason code, e.g. `'full'` or `'authFailed'`. */
+  readonly reason: string;
+  constructor(reason: string, detail: string) {
+    super('CONNECTION_REFUSED', `The host refused the connection (${reason})${detail ? `: ${detail}` : ''}.`);
+    this.reason = reason;
+  }
+}
+
+/** The host did not welcome us within the connect timeout. */
+export class ConnectTimeoutError extends RpcError {
+  /** The host we tried. */
+  readonly host: SteamId;
+  /** The timeout that elapsed, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(host: SteamId, timeoutMs: number) {
+    super(
+      'CONNECT_TIMEOUT',
+      `Host ${host} did not answer within ${timeoutMs} ms; check that it is running and accepts this peer.`,
+    );
+    this.host = host;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** Connecting failed at the Steam level (session connect-fail) before the handshake completed. */
+export class ConnectFailedError extends RpcError {
+  /** The host we tried. */
+  readonly host: SteamId;
+  /** Steam's `P2PSessionError` number. */
+  readonly sessionError: number;
+  constructor(host: SteamId, sessionError: number) {
+    super('CONNECT_FAILED', `Steam could not reach host ${host} (P2PSessionError ${sessionError}).`);
+    this.host = host;
+    this.sessionError = sessionError;
+  }
+}
+
+/** Connecting was aborted through the `AbortSignal`. */
+export class ConnectAbortedError extends RpcError {
+  constructor(reason?: unknown) {
+    super('CONNECT_ABORTED', 'Connecting to the host was aborted by its signal.', { cause: reason });
+  }
+}
+
+/** The endpoint was closed; it can no longer send or call. */
+export class ClosedError extends RpcError {
+  constructor() {
+    super('CLOSED', 'This endpoint is closed; create a new one to talk again.');
+  }
+}

@@ -1,0 +1,364 @@
+/**
+ * Declaring a protocol: `defineProtocol({ name: message(...) | request(...) })`. The declaration is
+ * the single source of truth for payload types, numeric ids, channels, send types, directions,
+ * validation and request timeouts. Ids are derived deterministically (entries sorted by name), and a
+ * fingerprint of everything the wire depends on is compared in the handshake.
+ * @packageDocumentation
+ */
+import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { P2PSend } from '@steamwire/transport-steam';
+import { ProtocolDefinitionError } from './errors.js';
+
+/** The four Steam send types by name (`EP2PSend`). */
+export type SendTypeName = 'unreliable' | 'unreliableNoDelay' | 'reliable' | 'reliableWithBuffering';
+
+/** Steam's number for each {@link SendTypeName}. */
+export const SEND_TYPES: Readonly<Record<SendTypeName, P2PSend>> = Object.freeze({
+  unreliable: P2PSend.Unreliable,
+  unreliableNoDelay: P2PSend.UnreliableNoDelay,
+  reliable: P2PSend.Reliable,
+  reliableWithBuffering: P2PSend.ReliableWithBuffering,
+});
+
+/** Who may send a message or request: only the host, only clients, or either. */
+export type Direction = 'host' | 'client' | 'any';
+
+/** How a message is declared (everything but its payload). */
+export interface MessageOptions<F extends Direction = Direction> {
+  /** Who may send it. Enforced on receipt: anything else is rejected before any handler. */
+  from: F;
+  /** Steam channel (a non-negative integer). Ordering holds per (channel, send type). */
+  channel: number;
+  /** Steam send type. */
+  send: SendTypeName;
+  /**
+   * `'latest'` (unreliable send types only): a message older than the newest one already seen from
+   * that peer is dropped, so a handler never goes back in time. Default `'none'`.
+   */
+  ordering?: 'latest' | 'none';
+}
+
+/** How a request is declared (everything but its payloads). Requests always travel reliably. */
+export interface RequestOptions<F extends Direction = Direction> {
+  /** Who may call it (the other side handles it). */
+  from: F;
+  /** Steam channel for the request and its response. */
+  channel: number;
+  /** `'reliable'` (default) or `'reliableWithBuffering'`. */
+  send?: 'reliable' | 'reliableWithBuffering';
+  /** Default timeout of a call, in milliseconds (default 10 000). */
+  timeoutMs?: number;
+}
+
+/** Default request timeout when a declaration gives none. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * A declared one-way message. `In` is what a sender passes, `Out` what a handler receives (they
+ * differ only when a schema transforms), `F` who may send it.
+ */
+export interface MessageDef<In = unknown, Out = In, F extends Direction = Direction> {
+  readonly kind: 'message';
+  /** The validator, or `null` for a type-only payload. */
+  readonly schema: StandardSchemaV1 | null;
+  readonly from: F;
+  readonly channel: number;
+  readonly send: SendTypeName;
+  readonly ordering: 'latest' | 'none';
+  /** Type carrier only; never set at runtime. */
+  readonly __types?: { readonly in: In; readonly out: Out };
+}
+
+/** A declared request/response pair. */
+export interface RequestDef<
+  ReqIn = unknown,
+  ReqOut = ReqIn,
+  ResIn = unknown,
+  ResOut = ResIn,
+  F extends Direction = Direction,
+> {
+  readonly kind: 'request';
+  /** Validator of the request payload, or `null` when type-only. */
+  readonly schema: StandardSchemaV1 | null;
+  /** Validator of the response payload, or `null` when type-only. */
+  readonly responseSchema: StandardSchemaV1 | null;
+  readonly from: F;
+  readonly channel: number;
+  readonly send: 'reliable' | 'reliableWithBuffering';
+  readonly timeoutMs: number;
+  /** Type carrier only; never set at runtime. */
+  readonly __types?: {
+    readonly reqIn: ReqIn;
+    readonly reqOut: ReqOut;
+    readonly resIn: ResIn;
+    readonly resOut: ResOut;
+  };
+}
+
+/** Any message or request declaration. */
+// biome-ignore lint/suspicious/noExplicitAny: the widest declaration; payload types are any on purpose.
+export type AnyDefinition = MessageDef<any, any, Direction> | RequestDef<any, any, any, any, Direction>;
+
+/** The object given to {@link defineProtocol}: names to declarations. */
+export type ProtocolDefinitions = Record<string, AnyDefinition>;
+
+const TYPE_ONLY = Symbol('steamwire.typeOnly');
+
+/** A schema that accepts anything and types it as `T`: {@link typed}'s result. */
+export interface TypeOnlySchema<T> extends StandardSchemaV1<T, T> {
+  readonly [TYPE_ONLY]: true;
+}
+
+/**
+ * A type-only payload that still lets the declaration infer its literal `from`:
+ * `message(typed<Input>(), { from: 'client', ... })`. Nothing is checked at runtime beyond msgpack
+ * decoding, exactly as with `message<Input>({...})`.
+ */
+export function typed<T>(): TypeOnlySchema<T> {
+  return {
+    [TYPE_ONLY]: true,
+    '~standard': { version: 1, vendor: 'steamwire', validate: (value: unknown) => ({ value: value as T }) },
+  };
+}
+
+function isSchema(value: unknown): value is StandardSchemaV1 {
+  if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return false;
+  const std = (value as { '~standard'?: { validate?: unknown } })['~standard'];
+  return typeof std === 'object' && std !== null && typeof std.validate === 'function';
+}
+
+function schemaOrNull(value: StandardSchemaV1): StandardSchemaV1 | null {
+  return (value as Partial<TypeOnlySchema<unknown>>)[TYPE_ONLY] === true ? null : value;
+}
+
+/**
+ * Declares a one-way message with a type-only payload: `message<Input>({ from: 'client', channel: 1,
+ * send: 'unreliable' })`. TypeScript cannot infer `from` next to an explicit type argument, so such a
+ * message counts as sendable by either side at compile time (still enforced at runtime); use
+ * `message(typed<Input>(), {...})` or a schema to have the direction checked by the compiler too.
+ */
+export function message<T>(options: MessageOptions): MessageDef<T, T, Direction>;
+/**
+ * Declares a one-way message validated by a Standard Schema (zod, valibot, arktype, or
+ * {@link typed}); the payload type and direction are inferred.
+ */
+export function message<S extends StandardSchemaV1, const F extends Direction>(
+  schema: S,
+  options: MessageOptions<F>,
+): MessageDef<StandardSchemaV1.InferInput<S>, StandardSchemaV1.InferOutput<S>, F>;
+export function message(
+  schemaOrOptions: StandardSchemaV1 | MessageOptions,
+  maybeOptions?: MessageOptions,
+): MessageDef<unknown, unknown, Direction> {
+  const hasSchema = maybeOptions !== undefined;
+  if (hasSchema && !isSchema(schemaOrOptions)) {
+    throw new ProtocolDefinitionError(
+      undefined,
+      'message(schema, options): the schema is not a Standard Schema.',
+    );
+  }
+  const options = (hasSchema ? maybeOptions : schemaOrOptions) as MessageOptions;
+  if (options === null || typeof options !== 'object') {
+    throw new ProtocolDefinitionError(undefined, 'message(): options { from, channel, send } are required.');
+  }
+  return Object.freeze({
+    kind: 'message' as const,
+    schema: hasSchema ? schemaOrNull(schemaOrOptions as StandardSchemaV1) : null,
+    from: options.from,
+    channel: options.channel,
+    send: options.send,
+    ordering: options.ordering ?? 'none',
+  });
+}
+
+/**
+ * Declares a request with type-only payloads: `request<BuyReq, BuyRes>({ from: 'client', channel: 0 })`.
+ * As with {@link message}, the direction is then checked at runtime only.
+ */
+export function request<Req, Res>(options: RequestOptions): RequestDef<Req, Req, Res, Res, Direction>;
+/** Declares a request whose request and response payloads are validated by Standard Schemas. */
+export function request<Q extends StandardSchemaV1, R extends StandardSchemaV1, const F extends Direction>(
+  requestSchema: Q,
+  responseSchema: R,
+  options: RequestOptions<F>,
+): RequestDef<
+  StandardSchemaV1.InferInput<Q>,
+  StandardSchemaV1.InferOutput<Q>,
+  StandardSchemaV1.InferInput<R>,
+  StandardSchemaV1.InferOutput<R>,
+  F
+>;
+export function request(
+  a: StandardSchemaV1 | RequestOptions,
+  b?: StandardSchemaV1,
+  c?: RequestOptions,
+): RequestDef<unknown, unknown, unknown, unknown, Direction> {
+  const hasSchemas = c !== undefined || b !== undefined;
+  if (hasSchemas && (!isSchema(a) || !isSchema(b))) {
+    throw new ProtocolDefinitionError(
+      undefined,
+      'request(requestSchema, responseSchema, options): both schemas must be Standard Schemas.',
+    );
+  }
+  const options = (hasSchemas ? c : a) as RequestOptions | undefined;
+  if (options === null || typeof options !== 'object') {
+    throw new ProtocolDefinitionError(undefined, 'request(): options { from, channel } are required.');
+  }
+  return Object.freeze({
+    kind: 'request' as const,
+    schema: hasSchemas ? schemaOrNull(a as StandardSchemaV1) : null,
+    responseSchema: hasSchemas ? schemaOrNull(b as StandardSchemaV1) : null,
+    from: options.from,
+    channel: options.channel,
+    send: options.send ?? 'reliable',
+    timeoutMs: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+  });
+}
+
+/** Frame ids below this are the wire's own (responses); declared entries start here. */
+export const FIRST_ENTRY_ID = 2;
+
+/** One declaration with everything derived from it, as the wire and sessions use it. */
+export interface ProtocolEntry {
+  /** Declared name. */
+  readonly name: string;
+  /** Wire id (entries sorted by name, from {@link FIRST_ENTRY_ID}). */
+  readonly id: number;
+  /** Index into {@link Protocol.entries} (`id - FIRST_ENTRY_ID`). */
+  readonly index: number;
+  readonly kind: 'message' | 'request';
+  readonly from: Direction;
+  readonly channel: number;
+  /** Index of `channel` in {@link Protocol.channels}. */
+  readonly channelIndex: number;
+  readonly send: SendTypeName;
+  /** Steam's send type number. */
+  readonly sendType: P2PSend;
+  readonly reliable: boolean;
+  /** Latest-wins ordering (unreliable messages only). */
+  readonly latest: boolean;
+  readonly schema: StandardSchemaV1 | null;
+  /** Response validator (requests only). */
+  readonly responseSchema: StandardSchemaV1 | null;
+  /** Default timeout (requests only; 0 for messages). */
+  readonly timeoutMs: number;
+}
+
+/** A defined protocol: the declarations plus derived ids, channels and fingerprint. */
+export interface Protocol<D extends ProtocolDefinitions = ProtocolDefinitions> {
+  /** The declarations as given. */
+  readonly definitions: D;
+  /** Entries sorted by name; `entries[i].id === i + FIRST_ENTRY_ID`. */
+  readonly entries: readonly ProtocolEntry[];
+  /** The distinct channels the protocol uses, ascending. */
+  readonly channels: readonly number[];
+  /**
+   * A short hash of names, ids, kinds, channels, send types, directions and orderings. Two sides
+   * with different fingerprints refuse to talk.
+   */
+  readonly fingerprint: string;
+  /** The entry for `name`, or `undefined`. */
+  entry(name: string): ProtocolEntry | undefined;
+}
+
+const SEND_NAMES = new Set<string>(Object.keys(SEND_TYPES));
+const DIRECTIONS = new Set<string>(['host', 'client', 'any']);
+/** Upper bound on declarations; keeps ids (and the fingerprint string) small. */
+const MAX_ENTRIES = 4096;
+/** Largest channel number; Steam channels are C ints. */
+const MAX_CHANNEL = 0x7fffffff;
+
+function checkDefinition(name: string, def: AnyDefinition): void {
+  const fail = (why: string) => {
+    throw new ProtocolDefinitionError(name, `Protocol entry '${name}': ${why}.`);
+  };
+  if (def === null || typeof def !== 'object' || (def.kind !== 'message' && def.kind !== 'request')) {
+    fail('declare it with message() or request()');
+  }
+  if (!DIRECTIONS.has(def.from))
+    fail(`from must be 'host', 'client' or 'any', not ${JSON.stringify(def.from)}`);
+  if (!Number.isInteger(def.channel) || def.channel < 0 || def.channel > MAX_CHANNEL) {
+    fail(`channel must be an integer from 0 to ${MAX_CHANNEL}, not ${String(def.channel)}`);
+  }
+  if (!SEND_NAMES.has(def.send)) fail(`send must be one of ${[...SEND_NAMES].join(', ')}`);
+  if (def.kind === 'message') {
+    if (def.ordering !== 'latest' && def.ordering !== 'none') fail("ordering must be 'latest' or 'none'");
+    if (def.ordering === 'latest' && (def.send === 'reliable' || def.send === 'reliableWithBuffering')) {
+      fail("ordering 'latest' is for unreliable send types (reliable messages already arrive in order)");
+    }
+  } else {
+    if (def.send !== 'reliable' && def.send !== 'reliableWithBuffering') {
+      fail('a request travels reliably (send: reliable or reliableWithBuffering)');
+    }
+    if (!(def.timeoutMs > 0) || !Number.isFinite(def.timeoutMs)) fail('timeoutMs must be a positive number');
+  }
+}
+
+/** 53-bit string hash (cyrb53): stable, fast, and plenty to tell protocols apart. */
+function hash53(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16).padStart(14, '0');
+}
+
+/**
+ * Defines a protocol from named declarations. Validates every declaration, derives ids (sorted by
+ * name, so both sides agree without exchanging a table) and the fingerprint.
+ * @throws {@link ProtocolDefinitionError} for an invalid declaration.
+ */
+export function defineProtocol<const D extends ProtocolDefinitions>(definitions: D): Protocol<D> {
+  if (definitions === null || typeof definitions !== 'object') {
+    throw new ProtocolDefinitionError(
+      undefined,
+      'defineProtocol() takes an object of message()/request() declarations.',
+    );
+  }
+  // Plain code-unit order (not localeCompare) so every machine derives the same ids.
+  const names = Object.keys(definitions).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (names.length > MAX_ENTRIES) {
+    throw new ProtocolDefinitionError(undefined, `A protocol holds at most ${MAX_ENTRIES} entries.`);
+  }
+  for (const name of names) {
+    if (name.length === 0) throw new ProtocolDefinitionError(name, 'Protocol entry names cannot be empty.');
+    checkDefinition(name, definitions[name]!);
+  }
+  const channels = [...new Set(names.map((n) => definitions[n]!.channel))].sort((a, b) => a - b);
+  const entries: ProtocolEntry[] = names.map((name, index) => {
+    const def = definitions[name]!;
+    const reliable = def.send === 'reliable' || def.send === 'reliableWithBuffering';
+    return Object.freeze({
+      name,
+      id: index + FIRST_ENTRY_ID,
+      index,
+      kind: def.kind,
+      from: def.from,
+      channel: def.channel,
+      channelIndex: channels.indexOf(def.channel),
+      send: def.send,
+      sendType: SEND_TYPES[def.send],
+      reliable,
+      latest: def.kind === 'message' && def.ordering === 'latest',
+      schema: def.schema,
+      responseSchema: def.kind === 'request' ? def.responseSchema : null,
+      timeoutMs: def.kind === 'request' ? def.timeoutMs : 0,
+    });
+  });
+  const canonical = entries
+    .map((e) => `${e.id}:${e.name}:${e.kind}:${e.channel}:${e.send}:${e.from}:${e.latest ? 'latest' : ''}`)
+    .join(';');
+  const byName = new Map(entries.map((e) => [e.name, e]));
+  return Object.freeze({
+    definitions,
+    entries: Object.freeze(entries),
+    channels: Object.freeze(channels),
+    fingerprint: hash53(`steamwire-rpc/1;${canonical}`),
+    entry: (name: string) => byName.get(name),
+  });
+}

@@ -1,0 +1,118 @@
+import * as v from 'valibot';
+import { describe, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
+import {
+  type CallableRequests,
+  type Client,
+  defineProtocol,
+  type Host,
+  type InferMessage,
+  type InferRequest,
+  type InferResponse,
+  message,
+  type ReceivableMessages,
+  request,
+  type SendableMessages,
+  typed,
+} from '../src/index.js';
+
+interface Input {
+  seq: number;
+  dx: number;
+}
+interface BuyReq {
+  item: string;
+}
+interface BuyRes {
+  ok: boolean;
+  gold: number;
+}
+
+const zodSnapshot = z.object({ tick: z.number(), ids: z.array(z.string()) });
+const valibotChat = v.object({ text: v.pipe(v.string(), v.maxLength(200)) });
+const zodTransform = z.object({ at: z.string().transform((s) => s.length) });
+
+const protocol = defineProtocol({
+  input: message<Input>({ from: 'client', channel: 1, send: 'unreliableNoDelay' }),
+  move: message(typed<Input>(), { from: 'client', channel: 1, send: 'unreliable' }),
+  snapshot: message(zodSnapshot, { from: 'host', channel: 2, send: 'unreliable', ordering: 'latest' }),
+  chat: message(valibotChat, { from: 'any', channel: 0, send: 'reliable' }),
+  stamp: message(zodTransform, { from: 'client', channel: 0, send: 'reliable' }),
+  buy: request<BuyReq, BuyRes>({ from: 'client', channel: 0, timeoutMs: 5000 }),
+  rename: request(v.object({ name: v.string() }), z.object({ ok: z.boolean() }), {
+    from: 'client',
+    channel: 0,
+  }),
+  ping: request(typed<{ t: number }>(), typed<{ t: number }>(), { from: 'host', channel: 0 }),
+});
+type P = typeof protocol;
+
+describe('inference', () => {
+  it('from type-only generics', () => {
+    expectTypeOf<InferMessage<P, 'input'>>().toEqualTypeOf<Input>();
+    expectTypeOf<InferMessage<P, 'move'>>().toEqualTypeOf<Input>();
+    expectTypeOf<InferRequest<P, 'buy'>>().toEqualTypeOf<BuyReq>();
+    expectTypeOf<InferResponse<P, 'buy'>>().toEqualTypeOf<BuyRes>();
+  });
+
+  it('from zod and valibot schemas (output type for handlers)', () => {
+    expectTypeOf<InferMessage<P, 'snapshot'>>().toEqualTypeOf<{ tick: number; ids: string[] }>();
+    expectTypeOf<InferMessage<P, 'chat'>>().toEqualTypeOf<{ text: string }>();
+    expectTypeOf<InferMessage<P, 'stamp'>>().toEqualTypeOf<{ at: number }>();
+    expectTypeOf<InferRequest<P, 'rename'>>().toEqualTypeOf<{ name: string }>();
+    expectTypeOf<InferResponse<P, 'rename'>>().toEqualTypeOf<{ ok: boolean }>();
+  });
+
+  it('directions: what each side may send and receive', () => {
+    expectTypeOf<SendableMessages<P, 'host'>>().toEqualTypeOf<'snapshot' | 'chat' | 'input'>();
+    expectTypeOf<SendableMessages<P, 'client'>>().toEqualTypeOf<'input' | 'move' | 'chat' | 'stamp'>();
+    expectTypeOf<ReceivableMessages<P, 'client'>>().toEqualTypeOf<'snapshot' | 'chat' | 'input'>();
+    expectTypeOf<CallableRequests<P, 'client'>>().toEqualTypeOf<'buy' | 'rename'>();
+    expectTypeOf<CallableRequests<P, 'host'>>().toEqualTypeOf<'buy' | 'ping'>();
+  });
+
+  it('in handlers and calls', () => {
+    const host = {} as Host<P>;
+    const client = {} as Client<P>;
+    host.on('move', (msg, peer) => {
+      expectTypeOf(msg).toEqualTypeOf<Input>();
+      expectTypeOf(peer).toEqualTypeOf<bigint>();
+    });
+    host.on('stamp', (msg) => expectTypeOf(msg.at).toBeNumber());
+    client.on('snapshot', (msg) => expectTypeOf(msg.ids).toEqualTypeOf<string[]>());
+    host.handle('buy', async (req) => {
+      expectTypeOf(req).toEqualTypeOf<BuyReq>();
+      return { ok: true, gold: 1 };
+    });
+    expectTypeOf(client.call('buy', { item: 'x' })).toEqualTypeOf<Promise<BuyRes>>();
+    expectTypeOf(host.call(1n, 'ping', { t: 1 })).toEqualTypeOf<Promise<{ t: number }>>();
+    client.send('stamp', { at: 'input type of the transform' });
+  });
+});
+
+describe('compile errors', () => {
+  it('for wrong names, directions and payloads', () => {
+    const host = {} as Host<P>;
+    const client = {} as Client<P>;
+    // @ts-expect-error unknown message name
+    client.send('teleport', {});
+    // @ts-expect-error snapshot is host-only
+    client.send('snapshot', { tick: 1, ids: [] });
+    // @ts-expect-error move is client-only (declared with typed<>(), so the direction is known)
+    host.broadcast('move', { seq: 1, dx: 1 });
+    // @ts-expect-error wrong payload type
+    client.send('chat', { text: 42 });
+    // @ts-expect-error missing field
+    client.send('move', { seq: 1 });
+    // @ts-expect-error a request is not a message
+    client.send('buy', { item: 'x' });
+    // @ts-expect-error wrong request payload
+    void client.call('buy', { item: 1 });
+    // @ts-expect-error the client cannot call a host-only request
+    void client.call('ping', { t: 1 });
+    // @ts-expect-error the host does not receive snapshot
+    host.on('snapshot', () => {});
+    // @ts-expect-error a handler must return the response type
+    host.handle('buy', () => ({ ok: 'yes' }));
+  });
+});

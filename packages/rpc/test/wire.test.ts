@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { Packr, pack } from 'msgpackr';
+import { describe, expect, it } from 'vitest';
+import {
+  decodeValue,
+  encoded,
+  encodedEnd,
+  encodedStart,
+  encodeValue,
+  readVarint,
+  scanMsgpack,
+  varintEnd,
+  varintSize,
+  writeVarint,
+} from '../src/wire.js';
+
+const scan = (bytes: Uint8Array | number[]) => {
+  const b = bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes);
+  return scanMsgpack(b, 0, b.length);
+};
+
+describe('varints', () => {
+  it('round-trip every size and report their length', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0x0fffffff }), (n) => {
+        const buf = new Uint8Array(8);
+        const end = writeVarint(buf, 0, n);
+        expect(end).toBe(varintSize(n));
+        expect(readVarint(buf, 0, end)).toBe(n);
+        expect(varintEnd).toBe(end);
+      }),
+    );
+  });
+
+  it('refuse truncated and over-long varints', () => {
+    expect(readVarint(Uint8Array.from([0x80, 0x80]), 0, 2)).toBe(-1);
+    expect(readVarint(Uint8Array.from([0x80, 0x80, 0x80, 0x80, 0x01]), 0, 5)).toBe(-1);
+    expect(readVarint(Uint8Array.from([0x05]), 0, 0)).toBe(-1);
+  });
+});
+
+describe('msgpack scan', () => {
+  it('accepts whatever our encoder produces, and decoding gives the value back', () => {
+    const value = fc.jsonValue({ maxDepth: 6 });
+    fc.assert(
+      fc.property(value, (v) => {
+        encodeValue(v);
+        const bytes = encoded.slice(encodedStart, encodedEnd);
+        expect(scan(bytes)).toBe(true);
+        expect(decodeValue(bytes, 0, bytes.length)).toEqual(JSON.parse(JSON.stringify(v)));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('accepts binary, undefined inside arrays and dates', () => {
+    const v = { b: new Uint8Array([1, 2, 3]), u: [undefined, 1], d: new Date(1_700_000_000_000) };
+    encodeValue(v);
+    const bytes = encoded.slice(encodedStart, encodedEnd);
+    expect(scan(bytes)).toBe(true);
+    const back = decodeValue(bytes, 0, bytes.length) as typeof v;
+    expect(Array.from(back.b)).toEqual([1, 2, 3]);
+    expect(back.d.getTime()).toBe(1_700_000_000_000);
+  });
+
+  it('refuses msgpackr records (structures a peer would define for later packets)', () => {
+    const withRecords = new Packr({ useRecords: true }).pack([
+      { a: 1, b: 2 },
+      { a: 3, b: 4 },
+    ]);
+    expect(scan(withRecords)).toBe(false);
+  });
+
+  it('refuses extension types we do not need (Set, RegExp, Error, structured clone)', () => {
+    const packr = new Packr({ moreTypes: true, structuredClone: true });
+    for (const v of [new Set([1]), /x+/g, new Error('boom'), new Float32Array(2)]) {
+      expect(scan(packr.pack(v))).toBe(false);
+    }
+    expect(scan([0xc7, 0x01, 0x05, 0x00])).toBe(false); // ext 8 of an unknown type
+    expect(scan([0xd5, 0x72, 0x40, 0x00])).toBe(false); // fixext 2 record definition
+    expect(scan([0xc1])).toBe(false);
+  });
+
+  it('refuses nesting deeper than 32', () => {
+    const deep = [...new Array(40).fill(0x91), 0x01];
+    expect(scan(deep)).toBe(false);
+    const ok = [...new Array(30).fill(0x91), 0x01];
+    expect(scan(ok)).toBe(true);
+  });
+
+  it('refuses declared lengths beyond the bytes present, before anything allocates', () => {
+    expect(scan([0xdd, 0xff, 0xff, 0xff, 0xff, 0x01])).toBe(false); // array32 of 4G items
+    expect(scan([0xdf, 0x7f, 0xff, 0xff, 0xff])).toBe(false); // map32
+    expect(scan([0xdb, 0x00, 0x10, 0x00, 0x00, 0x61])).toBe(false); // str32 of 1 MiB
+    expect(scan([0xc6, 0x00, 0x00, 0x00, 0x09, 0x01])).toBe(false); // bin32
+    expect(scan([0x92, 0x01])).toBe(false); // truncated array
+  });
+
+  it('refuses trailing bytes and non-scalar map keys', () => {
+    expect(scan([0x01, 0x02])).toBe(false);
+    expect(scan([0x81, 0x90, 0x01])).toBe(false); // key is an array
+    expect(scan([0x81, 0xc0, 0x01])).toBe(false); // key is nil
+    expect(scan([0x81, 0x01, 0x01])).toBe(true); // integer key
+  });
+
+  it('never lets a __proto__ key pollute a prototype', () => {
+    const bytes = pack(JSON.parse('{"__proto__": {"polluted": true}, "a": 1}'));
+    expect(scan(bytes)).toBe(true);
+    const v = decodeValue(bytes, 0, bytes.length) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((v as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+
+  it('never throws on arbitrary bytes, and what it accepts msgpackr decodes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        if (scan(bytes)) expect(() => decodeValue(bytes, 0, bytes.length)).not.toThrow();
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});

@@ -17,6 +17,7 @@ export {
   type ViolationPolicy,
 } from './enforce.js';
 export * from './errors.js';
+export { type ForgedPacket, forgeMessagePacket } from './forge.js';
 export { createHost, Host, type HostEvents, type HostOptions, type RefuseReason } from './host.js';
 export {
   type AnyDefinition,
@@ -43,6 +44,7 @@ export {
   DEFAULT_CONTROL_CHANNEL,
   DEFAULT_MAX_MESSAGE_BYTES,
   type DisconnectReason,
+  type EndpointDebugState,
   type EndpointOptions,
 } from './session.js';
 export type { MessageTrafficStats, PeerStats, TrafficStats } from './stats.js';

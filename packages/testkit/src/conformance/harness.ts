@@ -30,6 +30,11 @@ export interface ConformanceWorld {
   readonly sessionRequestRepostMs: number;
   /** Upper bound on delivery time of one small packet between two peers under default conditions. */
   readonly deliveryMs: number;
+  /**
+   * How long packets from an unaccepted peer are held before they are dropped (Steam: ~20 s).
+   * Optional; the suite assumes `connectTimeoutMs` when absent.
+   */
+  readonly unacceptedDropMs?: number;
   /** Releases every resource (processes, sockets, timers). */
   teardown(): Promise<void>;
 }

@@ -1,0 +1,73 @@
+/**
+ * Errors thrown by `@steamwire/testkit`. Each is a {@link SteamwireError} with a stable `code`, so
+ * tests branch on `err.code`, never on message text. Bad arguments to a fake peer's
+ * `P2PNetworking` methods throw the transport's own `InvalidArgumentError`, as the real binding does.
+ * @packageDocumentation
+ */
+import { type SteamId, SteamwireError } from '@steamwire/transport-steam';
+
+/** `runUntil` gave up: the condition did not become true within `timeoutMs` of (virtual or real) time. */
+export class RunUntilTimeoutError extends SteamwireError {
+  /** How long it waited, in milliseconds. */
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number) {
+    super(
+      'RUN_UNTIL_TIMEOUT',
+      `The condition was still false after ${timeoutMs} ms; advance further or check what it waits for.`,
+    );
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** A link condition (latency, loss, bandwidth…) is out of its valid range. */
+export class InvalidLinkConditionsError extends SteamwireError {
+  /** Name of the offending field, e.g. `'loss'`. */
+  readonly field: string;
+  /** The value that was rejected. */
+  readonly value: unknown;
+  constructor(field: string, value: unknown, expected: string) {
+    super('INVALID_LINK_CONDITIONS', `Link condition "${field}" must be ${expected}; got ${String(value)}.`);
+    this.field = field;
+    this.value = value;
+  }
+}
+
+/** A network operation named a peer that the network does not have (never created or removed). */
+export class UnknownPeerError extends SteamwireError {
+  /** The SteamID that was not found. */
+  readonly steamId: SteamId;
+  constructor(steamId: SteamId) {
+    super('UNKNOWN_PEER', `No peer ${steamId} on this FakeSteamNetwork; create it with createPeer() first.`);
+    this.steamId = steamId;
+  }
+}
+
+/** `createPeer` was given a SteamID that another live peer of the network already has. */
+export class DuplicatePeerError extends SteamwireError {
+  /** The SteamID already in use. */
+  readonly steamId: SteamId;
+  constructor(steamId: SteamId) {
+    super('DUPLICATE_PEER', `Peer ${steamId} already exists on this FakeSteamNetwork; pick another SteamID.`);
+    this.steamId = steamId;
+  }
+}
+
+/** The network (or one of its peers) was used after `dispose()`. */
+export class NetworkDisposedError extends SteamwireError {
+  constructor() {
+    super('NETWORK_DISPOSED', 'This FakeSteamNetwork was disposed; create a new one for each test.');
+  }
+}
+
+/** A conformance harness marked as unsupported a behaviour id the suite does not know. */
+export class UnknownBehaviourError extends SteamwireError {
+  /** The unknown id. */
+  readonly behaviour: string;
+  constructor(behaviour: string, known: readonly string[]) {
+    super(
+      'UNKNOWN_CONFORMANCE_BEHAVIOUR',
+      `Unknown conformance behaviour "${behaviour}"; use one of: ${known.join(', ')}.`,
+    );
+    this.behaviour = behaviour;
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * The native fake Steam library's helpers: where it is, how it is built and copied, how to start an
+ * in-process fake peer through the real binding, and the conformance harness over it.
+ * @packageDocumentation
+ */
+
+export { NATIVE_FAKE_ENV_KEYS, type NativeFakePeerOptions, nativeFakeEnv, withEnv } from './env.js';
+export { InvalidNativeFakeOptionError, NativeFakeBuildError } from './errors.js';
+export { type NativeFakeHarnessOptions, nativeFakeHarness } from './harness.js';
+export { copyNativeFake, ensureNativeFake, nativeFakeLibraryPath } from './library.js';
+export { type CreateNativeFakePeerOptions, createNativeFakePeer } from './peer.js';

@@ -1,0 +1,125 @@
+/**
+ * A client: sends its input every tick, draws the host's snapshots through an interpolation buffer,
+ * chats, and asks the host to respawn it after dying. A bot brain stands in for a human's keyboard.
+ */
+import { type Client, connectToHost, type ConnectOptions } from '@steamwire/rpc';
+import type { Clock, P2PNetworking, SteamId } from '@steamwire/transport-steam';
+import { botChat, botInput } from './bot.js';
+import { SnapshotBuffer } from './interpolation.js';
+import { type ArenaProtocol, arenaProtocol } from './protocol.js';
+import { seededRandom } from './sim.js';
+
+export interface ArenaClientOptions {
+  network: P2PNetworking;
+  clock: Clock;
+  host: SteamId;
+  name: string;
+  seed?: number;
+  /** Input rate (default 30 Hz). */
+  tickHz?: number;
+  connect?: Partial<ConnectOptions<ArenaProtocol>>;
+}
+
+export class ArenaClient {
+  readonly buffer = new SnapshotBuffer(100);
+  readonly chatLog: string[] = [];
+  readonly requests = { ok: 0, failed: 0, refused: 0 };
+  snapshotsReceived = 0;
+  /** Set when the host is gone, with why. */
+  disconnected: string | undefined;
+  private seq = 0;
+  private respawning = false;
+  private timer: ReturnType<Clock['setInterval']> | undefined;
+  private readonly rng: () => number;
+  private readonly selfId: string;
+
+  private constructor(
+    readonly client: Client<ArenaProtocol>,
+    readonly name: string,
+    private readonly clock: Clock,
+    private readonly tickMs: number,
+    seed: number,
+    /** This client's own SteamID. */
+    readonly steamId: SteamId,
+  ) {
+    this.rng = seededRandom(seed);
+    this.selfId = steamId.toString();
+    client.on('snapshot', (snap) => {
+      this.snapshotsReceived += 1;
+      this.buffer.push(snap, this.clock.now());
+    });
+    client.on('chat', (line) => {
+      this.chatLog.push(`${line.from ?? '?'}: ${line.text}`);
+      if (this.chatLog.length > 50) this.chatLog.shift();
+    });
+    client.events.on('disconnected', (reason, detail) => {
+      this.disconnected = detail ? `${reason} (${detail})` : reason;
+      this.stopTimer();
+    });
+  }
+
+  /** Connects to the host; rejects with the rpc layer's typed errors (timeout, refused, mismatch…). */
+  static async connect(options: ArenaClientOptions): Promise<ArenaClient> {
+    const client = await connectToHost({
+      network: options.network,
+      protocol: arenaProtocol,
+      host: options.host,
+      clock: options.clock,
+      auth: { name: options.name },
+      ...options.connect,
+    });
+    return new ArenaClient(client, options.name, options.clock, 1000 / (options.tickHz ?? 30), options.seed ?? 1, options.network.localSteamId);
+  }
+
+  start(): void {
+    if (this.timer || this.disconnected) return;
+    this.timer = this.clock.setInterval(() => this.tick(), this.tickMs);
+  }
+
+  /** Leaves the match with a goodbye. */
+  stop(): void {
+    this.stopTimer();
+    if (!this.disconnected) this.client.disconnect();
+  }
+
+  /** The world as this client draws it right now (interpolated). */
+  view() {
+    return this.buffer.sample(this.clock.now());
+  }
+
+  tick(): void {
+    this.client.update();
+    if (this.disconnected) return;
+    const latest = this.buffer.latest();
+    this.seq += 1;
+    this.client.send('input', botInput(latest, this.selfId, this.seq, this.rng));
+    const me = latest?.players.find((p) => p.id === this.selfId);
+    if (me && !me.alive && !this.respawning) void this.askRespawn();
+    const line = botChat(this.rng);
+    if (line) this.client.send('chat', { text: line });
+    this.client.flush();
+  }
+
+  /** The awaited request: resolves with the host's decision, or fails on timeout/disconnect. */
+  private async askRespawn(): Promise<void> {
+    this.respawning = true;
+    try {
+      const result = await this.client.call('respawn', {});
+      if (result.ok) this.requests.ok += 1;
+      else this.requests.refused += 1;
+    } catch {
+      // RequestTimeoutError, DisconnectedError…: counted; the next tick asks again while still dead.
+      this.requests.failed += 1;
+    } finally {
+      // Wait a little before asking again, so a "too soon" answer is not followed by a flood.
+      this.clock.setTimeout(() => {
+        this.respawning = false;
+      }, 300);
+    }
+  }
+
+  private stopTimer(): void {
+    if (this.timer) this.clock.clearInterval(this.timer);
+    this.timer = undefined;
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The authoritative host: it owns the world, applies validated inputs, runs the rules at a fixed
+ * tick rate and broadcasts snapshots. Clients never decide anything.
+ */
+import { createHost, type Host, type HostOptions } from '@steamwire/rpc';
+import type { Clock, P2PNetworking, SteamId } from '@steamwire/transport-steam';
+import * as v from 'valibot';
+import { type ArenaProtocol, arenaProtocol } from './protocol.js';
+import { addPlayer, applyInput, createWorld, removePlayer, respawn, snapshotOf, stepWorld, type World } from './sim.js';
+
+/** What a client sends with its hello: just a display name. */
+const authSchema = v.object({ name: v.pipe(v.string(), v.minLength(1), v.maxLength(16)) });
+
+export interface ArenaHostOptions {
+  network: P2PNetworking;
+  clock: Clock;
+  /** Simulation rate (default 60 Hz). */
+  tickHz?: number;
+  /** Snapshot rate (default 20 Hz). */
+  snapshotHz?: number;
+  seed?: number;
+  /** Extra host options (acceptPeer from a lobby, maxPeers, heartbeat timeouts…). */
+  hostOptions?: Partial<HostOptions<ArenaProtocol>>;
+}
+
+export class ArenaHost {
+  readonly world: World;
+  readonly host: Host<ArenaProtocol>;
+  readonly chatLog: string[] = [];
+  readonly respawns = { granted: 0, refused: 0 };
+  private readonly names = new Map<SteamId, string>();
+  private readonly clock: Clock;
+  private readonly tickMs: number;
+  private readonly ticksPerSnapshot: number;
+  private timer: ReturnType<Clock['setInterval']> | undefined;
+
+  constructor(options: ArenaHostOptions) {
+    this.clock = options.clock;
+    const tickHz = options.tickHz ?? 60;
+    this.tickMs = 1000 / tickHz;
+    this.ticksPerSnapshot = Math.max(1, Math.round(tickHz / (options.snapshotHz ?? 20)));
+    this.world = createWorld({ seed: options.seed ?? 1 });
+    this.host = createHost({
+      network: options.network,
+      protocol: arenaProtocol,
+      clock: options.clock,
+      authenticate: (peer, payload) => {
+        const auth = v.safeParse(authSchema, payload);
+        if (!auth.success) return false;
+        this.names.set(peer, auth.output.name);
+        return true;
+      },
+      ...options.hostOptions,
+    });
+    const host = this.host;
+    host.events.on('peerJoined', (peer) => {
+      const name = this.names.get(peer) ?? 'player';
+      addPlayer(this.world, peer.toString(), name);
+      this.say(`${name} joined`);
+    });
+    host.events.on('peerLeft', (peer, reason) => {
+      removePlayer(this.world, peer.toString());
+      this.say(`${this.names.get(peer) ?? 'a player'} left (${reason})`);
+      this.names.delete(peer);
+    });
+    host.on('input', (input, peer) => {
+      applyInput(this.world, peer.toString(), input);
+    });
+    host.on('chat', (line, peer) => {
+      // Relay under the name the host knows, never the one the client claims.
+      this.say(line.text, this.names.get(peer) ?? 'player');
+    });
+    host.handle('respawn', async (_req, peer) => {
+      const result = respawn(this.world, peer.toString());
+      if (result.ok) this.respawns.granted += 1;
+      else this.respawns.refused += 1;
+      return result;
+    });
+  }
+
+  /** Starts the fixed-rate simulation (network updates run in the same timer). */
+  start(): void {
+    if (this.timer) return;
+    this.timer = this.clock.setInterval(() => this.tick(), this.tickMs);
+  }
+
+  stop(): void {
+    if (this.timer) this.clock.clearInterval(this.timer);
+    this.timer = undefined;
+    this.host.close();
+  }
+
+  /** Name of a connected player. */
+  nameOf(peer: SteamId): string | undefined {
+    return this.names.get(peer);
+  }
+
+  /** One frame: read the network, step the world, send snapshots, flush. */
+  tick(): void {
+    this.host.update();
+    stepWorld(this.world, this.tickMs / 1000);
+    if (this.world.tick % this.ticksPerSnapshot === 0) this.host.broadcast('snapshot', snapshotOf(this.world));
+    this.host.flush();
+  }
+
+  private say(text: string, from = 'host'): void {
+    this.chatLog.push(`${from}: ${text}`);
+    if (this.chatLog.length > 50) this.chatLog.shift();
+    this.host.broadcast('chat', { text, from });
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * `--steam`: the same game over real Steam. Host a match, or join a friend's by SteamID. Steam must be
+ * running and the library reachable; otherwise this explains, in plain words, what to do.
+ */
+import { initSteam, parseSteamId, SteamInitError, type SteamSession, systemClock } from '@steamwire/transport-steam';
+import { ArenaClient } from './client-game.js';
+import { ArenaHost } from './host-game.js';
+import { renderFrame, screen } from './render.js';
+import { snapshotOf } from './sim.js';
+
+export interface SteamModeOptions {
+  join?: string;
+  libraryPath?: string;
+  appId: number;
+  seconds: number;
+  name: string;
+}
+
+export async function runOverSteam(options: SteamModeOptions): Promise<number> {
+  let session: SteamSession;
+  try {
+    session = initSteam({ appId: options.appId, libraryPath: options.libraryPath });
+  } catch (error) {
+    if (error instanceof SteamInitError) {
+      console.error(`Could not start Steam networking: ${error.message}`);
+      console.error(
+        [
+          '',
+          'To play over real Steam:',
+          '  1. Install and start the Steam client, and log in.',
+          '  2. Get libsteam_api from the Steamworks SDK (sdk/redistributable_bin/<platform>/) and either put',
+          '     the SDK folder next to this project, or pass --lib /path/to/libsteam_api.so',
+          '     (or set STEAMWIRE_STEAM_LIBRARY).',
+          '  3. Use your game\'s app id with --app-id N (480, Spacewar, works for testing).',
+          '  4. `npx steamwire doctor` tells exactly what is missing.',
+        ].join('\n'),
+      );
+      return 1;
+    }
+    throw error;
+  }
+  const deadline = systemClock.now() + options.seconds * 1000;
+  try {
+    if (options.join) {
+      const host = parseSteamId(options.join);
+      console.log(`Joining ${host} as ${session.localSteamId}…`);
+      const client = await ArenaClient.connect({ network: session.networking, clock: systemClock, host, name: options.name });
+      client.start();
+      while (systemClock.now() < deadline && !client.disconnected) {
+        await sleep(100);
+        process.stdout.write(screen(renderFrame(client.view(), { width: 60, height: 20 }, [], client.chatLog)));
+      }
+      client.stop();
+      console.log(client.disconnected ? `Disconnected: ${client.disconnected}` : 'Match over.');
+    } else {
+      const arena = new ArenaHost({ network: session.networking, clock: systemClock });
+      arena.start();
+      console.log(`Hosting as ${session.localSteamId}. Friends join with: npm start -- --steam --join ${session.localSteamId}`);
+      while (systemClock.now() < deadline) {
+        await sleep(100);
+        process.stdout.write(
+          screen(renderFrame(snapshotOf(arena.world), { width: arena.world.width, height: arena.world.height }, [], arena.chatLog)),
+        );
+      }
+      arena.stop();
+    }
+    return 0;
+  } finally {
+    await sleep(200);
+    session.shutdown();
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -26,6 +26,8 @@
 #define SW_MAX_OOO 1024u
 /* Retransmission timeout on loopback: 20 ms doubling to 320 ms. */
 #define SW_RTO_US 20000
+/* Packets held for one unaccepted remote at most: a peer nobody accepted cannot exhaust memory. */
+#define SW_MAX_HELD_PACKETS 4096u
 /* Buffered reliable data is flushed once this much is waiting (one MTU, as Nagle does). */
 #define SW_NAGLE_FLUSH_BYTES 1200u
 
@@ -329,6 +331,10 @@ static void deliver(sw_session *s, int channel, const uint8_t *data, uint32_t le
     sw_inbox_deliver(s->api, p);
   } else {
     /* Held, unreadable, until the session is accepted (dropped after the connect timeout). */
+    if (s->held.count >= SW_MAX_HELD_PACKETS) {
+      sw_packet_free(p);
+      return;
+    }
     if (s->held.count == 0) s->held_since_us = now;
     sw_queue_push(&s->held, p);
   }

@@ -34,10 +34,9 @@ export interface NativeFakeHarnessOptions {
 /** Behaviours of the conformance suite that one backend cannot have, with the reason. */
 const UNSUPPORTED: Record<SteamBackend, Record<string, string>> = {
   legacy: {},
-  messages: {
-    'reliable-size-limit':
-      'ISteamNetworkingMessages caps every message at 512 KiB (k_cbMaxSteamNetworkingSocketsMessageSizeSend), so a 1 MiB packet is refused; its own limit is checked by the two-process tests',
-  },
+  // The size-limit behaviours read each backend's own `limits` (512 KiB for Messages), so every
+  // behaviour applies to both backends.
+  messages: {},
 };
 
 // Individual SteamIDs (universe 1, type 1, instance 1), from a random base so that concurrent test

@@ -322,7 +322,7 @@ export class Client<P extends Protocol = Protocol> extends Endpoint<P> {
     const peer = this.hostPeer;
     peer.state = 'closed';
     this.peers.delete(this.hostId);
-    this.network.closeP2PSessionWithUser(this.hostId);
+    this.closeSessionQuietly(this.hostId);
     this.detach();
     this.shutdown();
     this.settleConnect?.(error);

@@ -48,6 +48,7 @@ import type { Side } from './types.js';
 import {
   decodeValue,
   encoded,
+  encodedBytes,
   encodedEnd,
   encodedStart,
   encodeValue,
@@ -133,6 +134,41 @@ export type CommonEvents = {
    */
   error: (error: unknown, context: { peer?: SteamId; messageName?: string }) => void;
 };
+
+/**
+ * What an endpoint holds, from {@link Endpoint.debugState}. Counts are summed over its peers (the
+ * host's local client included).
+ */
+export interface EndpointDebugState {
+  /** The endpoint was closed (host closed, client disconnected). */
+  readonly closed: boolean;
+  /** Peers known in any state. */
+  readonly peers: number;
+  /** Peers that completed the handshake. */
+  readonly connected: number;
+  /** Peers still handshaking or authenticating. */
+  readonly handshaking: number;
+  /** Calls we made that await a response. */
+  readonly pendingCalls: number;
+  /** Requests from peers whose handler has not answered yet. */
+  readonly inflightRequests: number;
+  /** Bytes reserved for fragmented messages being reassembled. */
+  readonly reassemblyBytes: number;
+  /** Frames batched and not yet handed to Steam. */
+  readonly queuedFrames: number;
+  /** Packets held for a retry after Steam's back-pressure, and their bytes. */
+  readonly retryPackets: number;
+  /** Bytes of {@link EndpointDebugState.retryPackets}. */
+  readonly retryBytes: number;
+  /** Packets from the host held until its welcome (client side). */
+  readonly earlyPackets: number;
+  /** Packets from a same-process endpoint waiting for the next update. */
+  readonly inboxPackets: number;
+  /** Sessions kept open briefly so a goodbye is delivered. */
+  readonly lingeringSessions: number;
+  /** Errors raised with no `error` listener (counted, not thrown). */
+  readonly unreportedErrors: number;
+}
 
 /** A typed message handler as stored (the public typed signatures live on Host and Client). */
 type AnyHandler = (payload: unknown, peer: SteamId) => void;
@@ -226,10 +262,21 @@ export class Peer {
   ) {
     this.local = local;
     this.queues = new Array(slots * 4).fill(undefined);
-    this.seqOut = new Uint16Array(slots);
-    this.seqIn = new Int32Array(slots).fill(-1);
-    this.latestSeq = new Int32Array(entries).fill(-1);
-    this.latestSerial = new Float64Array(entries);
+    // One allocation for the per-peer numbers touched on every packet (counters included), so that
+    // serving hundreds of peers a tick costs a couple of cache lines per peer, not one per array.
+    const arena = new ArrayBuffer(
+      entries * 8 + PeerCounters.bytes(slots, entries) + slots * 4 + entries * 4 + slots * 2,
+    );
+    let at = 0;
+    this.latestSerial = new Float64Array(arena, at, entries);
+    at += entries * 8;
+    this.counters = new PeerCounters(slots, entries, arena, at);
+    at += PeerCounters.bytes(slots, entries);
+    this.seqIn = new Int32Array(arena, at, slots).fill(-1);
+    at += slots * 4;
+    this.latestSeq = new Int32Array(arena, at, entries).fill(-1);
+    at += entries * 4;
+    this.seqOut = new Uint16Array(arena, at, slots);
     this.reassembler = new Reassembler(slots, maxMessageBytes, maxMessageBytes + 65536);
     const inf = Number.POSITIVE_INFINITY;
     this.messageBucket = new TokenBucket(
@@ -240,7 +287,6 @@ export class Peer {
     this.byteBucket = limits
       ? new TokenBucket(limits.bytesPerSecond, limits.burstSeconds, now)
       : new TokenBucket(inf, 1, now);
-    this.counters = new PeerCounters(slots, entries);
     this.lastHeard = now;
     this.nextPing = now;
   }
@@ -419,6 +465,49 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
     return peer.counters.snapshot(peerId, this.protocol, this.channelNumbers, queued);
   }
 
+  /**
+   * A read-only snapshot of the endpoint's internal bookkeeping: what it still holds for its peers.
+   * For leak checks in tests and soak runs; after traffic settles every count but `peers` returns to 0.
+   */
+  debugState(): EndpointDebugState {
+    let connected = 0;
+    let handshaking = 0;
+    let pendingCalls = 0;
+    let inflightRequests = 0;
+    let reassemblyBytes = 0;
+    let queuedFrames = 0;
+    let retryPackets = 0;
+    let retryBytes = 0;
+    let earlyPackets = 0;
+    for (const peer of this.peers.values()) {
+      if (peer.state === 'connected') connected++;
+      else handshaking++;
+      pendingCalls += peer.pending.size;
+      inflightRequests += peer.inflight;
+      reassemblyBytes += peer.reassembler.reserved;
+      for (const q of peer.queues) queuedFrames += q?.frames ?? 0;
+      retryPackets += peer.retry.length;
+      retryBytes += peer.retryBytes;
+      earlyPackets += peer.early?.length ?? 0;
+    }
+    return {
+      closed: this.closed,
+      peers: this.peers.size,
+      connected,
+      handshaking,
+      pendingCalls,
+      inflightRequests,
+      reassemblyBytes,
+      queuedFrames,
+      retryPackets,
+      retryBytes,
+      earlyPackets,
+      inboxPackets: this.inbox.length,
+      lingeringSessions: this.lingering.size,
+      unreportedErrors: this.unreportedErrors,
+    };
+  }
+
   /** Whether this endpoint reads the network (a local client does not). */
   protected usesNetwork(): boolean {
     return true;
@@ -569,7 +658,8 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
     if (n < 64) {
       for (let i = 0; i < n; i++) buf[pos + i] = src[start + i]!;
     } else {
-      buf.set(src.subarray(start, start + n), pos);
+      // One view per encoding, shared by every peer of a broadcast.
+      buf.set(encodedBytes(), pos);
     }
     if (!q.dirty) {
       q.dirty = true;
@@ -1351,14 +1441,27 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
   /** Closes the Steam session with `id`, now or after `delayMs` (unless the id became a peer again). */
   protected closeSessionLater(id: SteamId, delayMs: number): void {
     if (delayMs <= 0) {
-      this.network.closeP2PSessionWithUser(id);
+      this.closeSessionQuietly(id);
       return;
     }
     const timer = this.clock.setTimeout(() => {
       this.lingering.delete(timer);
-      if (!this.peers.has(id)) this.network.closeP2PSessionWithUser(id);
+      if (!this.peers.has(id)) this.closeSessionQuietly(id);
     }, delayMs);
     this.lingering.add(timer);
+  }
+
+  /**
+   * Closes the Steam session with `id`. It runs from timers too, where a throw would be uncaught:
+   * if the network is already gone (e.g. Steam shut down right after a goodbye), that is reported as
+   * an `error` event instead.
+   */
+  protected closeSessionQuietly(id: SteamId): void {
+    try {
+      this.network.closeP2PSessionWithUser(id);
+    } catch (error) {
+      this.reportError(error, id, undefined);
+    }
   }
 
   /** Records a rejection, emits it, and applies the violation policy. */

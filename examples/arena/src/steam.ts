@@ -40,29 +40,39 @@ export async function runOverSteam(options: SteamModeOptions): Promise<number> {
     throw error;
   }
   const deadline = systemClock.now() + options.seconds * 1000;
+  // Without a terminal (a pipe, a test), print status lines only.
+  const tty = process.stdout.isTTY === true;
   try {
     if (options.join) {
       const host = parseSteamId(options.join);
       console.log(`Joining ${host} as ${session.localSteamId}…`);
       const client = await ArenaClient.connect({ network: session.networking, clock: systemClock, host, name: options.name });
       client.start();
+      console.log(`Connected to ${host}.`);
       while (systemClock.now() < deadline && !client.disconnected) {
         await sleep(100);
-        process.stdout.write(screen(renderFrame(client.view(), { width: 60, height: 20 }, [], client.chatLog)));
+        if (tty) process.stdout.write(screen(renderFrame(client.view(), { width: 60, height: 20 }, [], client.chatLog)));
       }
+      // Read why before stop(): leaving politely marks the client disconnected too.
+      const lost = client.disconnected;
       client.stop();
-      console.log(client.disconnected ? `Disconnected: ${client.disconnected}` : 'Match over.');
+      console.log(
+        lost ? `Disconnected: ${lost}` : `Match over: ${client.snapshotsReceived} snapshots received, ${client.requests.ok} respawns.`,
+      );
+      if (lost) return 1;
     } else {
       const arena = new ArenaHost({ network: session.networking, clock: systemClock });
       arena.start();
       console.log(`Hosting as ${session.localSteamId}. Friends join with: npm start -- --steam --join ${session.localSteamId}`);
       while (systemClock.now() < deadline) {
         await sleep(100);
-        process.stdout.write(
-          screen(renderFrame(snapshotOf(arena.world), { width: arena.world.width, height: arena.world.height }, [], arena.chatLog)),
-        );
+        if (tty) {
+          const size = { width: arena.world.width, height: arena.world.height };
+          process.stdout.write(screen(renderFrame(snapshotOf(arena.world), size, [], arena.chatLog)));
+        }
       }
       arena.stop();
+      console.log(`Match over. ${arena.chatLog.join(' | ')}`);
     }
     return 0;
   } finally {

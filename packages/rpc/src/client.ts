@@ -355,10 +355,14 @@ export class Client<P extends Protocol = Protocol> extends Endpoint<P> {
     wasConnected: boolean,
   ): void {
     if (this.currentState === 'disconnected') return;
+    const connecting = this.currentState === 'connecting';
     this.currentState = 'disconnected';
     this.detach();
     this.shutdown();
     if (wasConnected) this.emitter.emit('disconnected', reason, detail);
+    // A goodbye before the welcome: connecting fails now instead of never settling (the connect
+    // timer would find the state already 'disconnected' and return).
+    if (connecting) this.settleConnect?.(new ConnectionRefusedError(reason, detail));
   }
 }
 

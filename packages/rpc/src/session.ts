@@ -16,7 +16,7 @@ import {
   type SteamId,
   systemClock,
 } from '@steamwire/transport-steam';
-import { fragmentFrame, OutQueue, Reassembler } from './batch.js';
+import { fragmentFrame, OutQueue, Reassembler, SharedPacket } from './batch.js';
 import { ControlKind, ControlReader, controlPacket, readTime, timePacket } from './control.js';
 import {
   CLIENT_RATE_LIMITS,
@@ -53,6 +53,7 @@ import {
   encodedStart,
   encodeValue,
   PacketKind,
+  RELIABLE_HEADER_BYTES,
   RESPONSE_ERROR_ID,
   RESPONSE_OK_ID,
   readVarint,
@@ -152,8 +153,10 @@ export interface EndpointDebugState {
   readonly pendingCalls: number;
   /** Requests from peers whose handler has not answered yet. */
   readonly inflightRequests: number;
-  /** Bytes reserved for fragmented messages being reassembled. */
+  /** Bytes reserved for fragmented messages being reassembled (their declared sizes). */
   readonly reassemblyBytes: number;
+  /** Bytes actually buffered for them (grows with what arrived, up to `reassemblyBytes`). */
+  readonly reassemblyBufferedBytes: number;
   /** Frames batched and not yet handed to Steam. */
   readonly queuedFrames: number;
   /** Packets held for a retry after Steam's back-pressure, and their bytes. */
@@ -238,6 +241,8 @@ export class Peer {
   readonly reassembler: Reassembler;
   readonly pending = new Map<number, PendingCall>();
   nextCallId = 0;
+  /** Every call id has been used once (ids wrap at 2^28). */
+  callIdsWrapped = false;
   inflight = 0;
   readonly messageBucket: TokenBucket;
   readonly byteBucket: TokenBucket;
@@ -264,19 +269,21 @@ export class Peer {
     this.queues = new Array(slots * 4).fill(undefined);
     // One allocation for the per-peer numbers touched on every packet (counters included), so that
     // serving hundreds of peers a tick costs a couple of cache lines per peer, not one per array.
-    const arena = new ArrayBuffer(
-      entries * 8 + PeerCounters.bytes(slots, entries) + slots * 4 + entries * 4 + slots * 2,
-    );
+    // Sequence state first, then the counters (per channel, per entry, rejections): the order a
+    // received packet touches them.
+    const align8 = (n: number) => (n + 7) & ~7;
+    const seqBytes = align8(slots * 4) + align8(slots * 2) + align8(entries * 4) + entries * 8;
+    const arena = new ArrayBuffer(seqBytes + PeerCounters.bytes(slots, entries));
     let at = 0;
+    this.seqIn = new Int32Array(arena, at, slots).fill(-1);
+    at += align8(slots * 4);
+    this.seqOut = new Uint16Array(arena, at, slots);
+    at += align8(slots * 2);
+    this.latestSeq = new Int32Array(arena, at, entries).fill(-1);
+    at += align8(entries * 4);
     this.latestSerial = new Float64Array(arena, at, entries);
     at += entries * 8;
     this.counters = new PeerCounters(slots, entries, arena, at);
-    at += PeerCounters.bytes(slots, entries);
-    this.seqIn = new Int32Array(arena, at, slots).fill(-1);
-    at += slots * 4;
-    this.latestSeq = new Int32Array(arena, at, entries).fill(-1);
-    at += entries * 4;
-    this.seqOut = new Uint16Array(arena, at, slots);
     this.reassembler = new Reassembler(slots, maxMessageBytes, maxMessageBytes + 65536);
     const inf = Number.POSITIVE_INFINITY;
     this.messageBucket = new TokenBucket(
@@ -438,7 +445,9 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
       const peer = list[i]!;
       peer.inDirtyList = false;
       if (peer.state === 'closed') continue;
-      if (peer.retry.length > 0) this.retrySends(peer);
+      // retryBytes is 0 exactly when nothing waits (every packet has at least its kind byte), and
+      // reading it spares a load of the retry array per peer per flush.
+      if (peer.retryBytes > 0) this.retrySends(peer);
       const dirty = peer.dirty;
       for (let j = 0; j < dirty.length; j++) {
         const q = dirty[j]!;
@@ -475,6 +484,7 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
     let pendingCalls = 0;
     let inflightRequests = 0;
     let reassemblyBytes = 0;
+    let reassemblyBufferedBytes = 0;
     let queuedFrames = 0;
     let retryPackets = 0;
     let retryBytes = 0;
@@ -485,6 +495,7 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
       pendingCalls += peer.pending.size;
       inflightRequests += peer.inflight;
       reassemblyBytes += peer.reassembler.reserved;
+      reassemblyBufferedBytes += peer.reassembler.bufferedBytes;
       for (const q of peer.queues) queuedFrames += q?.frames ?? 0;
       retryPackets += peer.retry.length;
       retryBytes += peer.retryBytes;
@@ -498,6 +509,7 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
       pendingCalls,
       inflightRequests,
       reassemblyBytes,
+      reassemblyBufferedBytes,
       queuedFrames,
       retryPackets,
       retryBytes,
@@ -628,18 +640,7 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
     bodyLen: number,
     entryIndex: number,
   ): void {
-    const qi = slot * 4 + sendType;
-    let q = peer.queues[qi];
-    if (q === undefined) {
-      q = new OutQueue(
-        this.channelNumbers[slot]!,
-        slot,
-        sendType,
-        reliable,
-        reliable ? this.reliableLimit : this.unreliableLimit,
-      );
-      peer.queues[qi] = q;
-    }
+    const q = this.queueFor(peer, slot, sendType, reliable);
     const frameSize = varintSize(id * 2 + 1) + varintSize(bodyLen) + bodyLen;
     if (!q.hasRoom(frameSize)) {
       if (q.len > 0) this.flushQueue(peer, q);
@@ -658,18 +659,38 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
     if (n < 64) {
       for (let i = 0; i < n; i++) buf[pos + i] = src[start + i]!;
     } else {
-      // One view per encoding, shared by every peer of a broadcast.
       buf.set(encodedBytes(), pos);
     }
-    if (!q.dirty) {
-      q.dirty = true;
-      peer.dirty.push(q);
-      if (!peer.inDirtyList) {
-        peer.inDirtyList = true;
-        this.dirtyPeers.push(peer);
-      }
-    }
+    this.markDirty(peer, q);
     this.countOut(peer, entryIndex, frameSize);
+  }
+
+  /** The queue of `peer` for (channel slot, send type), created on first use. */
+  private queueFor(peer: Peer, slot: number, sendType: P2PSend, reliable: boolean): OutQueue {
+    const qi = slot * 4 + sendType;
+    let q = peer.queues[qi];
+    if (q === undefined) {
+      q = new OutQueue(
+        this.channelNumbers[slot]!,
+        slot,
+        sendType,
+        reliable,
+        reliable ? this.reliableLimit : this.unreliableLimit,
+      );
+      peer.queues[qi] = q;
+    }
+    return q;
+  }
+
+  /** Puts `q` (and its peer) on the lists the next flush walks. */
+  private markDirty(peer: Peer, q: OutQueue): void {
+    if (q.dirty) return;
+    q.dirty = true;
+    peer.dirty.push(q);
+    if (!peer.inDirtyList) {
+      peer.inDirtyList = true;
+      this.dirtyPeers.push(peer);
+    }
   }
 
   private countOut(peer: Peer, entryIndex: number, frameSize: number): void {
@@ -712,7 +733,7 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
       peer.local.inbox.push({ from: this.network.localSteamId, channel, data: data.slice() });
       return;
     }
-    if (peer.retry.length > 0) {
+    if (peer.retryBytes > 0) {
       this.queueRetry(peer, data.slice(), sendType, channel);
       return;
     }
@@ -798,8 +819,24 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
     except?: SteamId,
   ): void {
     const bodyLen = this.encodeFor(entry, payload, 0);
+    const frameSize = varintSize(entry.id * 2 + 1) + varintSize(bodyLen) + bodyLen;
+    const headerBytes = entry.reliable ? RELIABLE_HEADER_BYTES : UNRELIABLE_HEADER_BYTES;
+    // A peer with nothing else queued on this channel gets the one packet built for all of them
+    // (by reference; Steam copies it at the send), instead of its own copy of the message.
+    const shareable = headerBytes + frameSize <= (entry.reliable ? this.reliableLimit : this.unreliableLimit);
+    let shared: SharedPacket | null = null;
     for (const peer of peers) {
       if (peer.state !== 'connected' || peer.id === except) continue;
+      if (shareable) {
+        const q = this.queueFor(peer, entry.channelIndex, entry.sendType, entry.reliable);
+        if (q.len === 0) {
+          shared ??= new SharedPacket(entry.id, entry.reliable, encodedBytes());
+          q.adoptShared(shared);
+          this.markDirty(peer, q);
+          this.countOut(peer, entry.index, frameSize);
+          continue;
+        }
+      }
       this.queueEncoded(
         peer,
         entry.id,
@@ -839,6 +876,7 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
       let callId = peer.nextCallId;
       while (peer.pending.has(callId)) callId = (callId + 1) & 0x0fffffff;
       peer.nextCallId = (callId + 1) & 0x0fffffff;
+      if (peer.nextCallId === 0) peer.callIdsWrapped = true;
       try {
         const bodyLen = this.encodeFor(entry, payload, varintSize(callId));
         this.queueEncoded(
@@ -890,8 +928,10 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
       for (let n = 0; n < MAX_PACKETS_PER_CHANNEL; n++) {
         if (this.closed) return;
         const size = net.getAvailableP2PPacketSize(channel);
-        if (!(size > 0)) break;
-        const packet = net.readP2PPacket(size, channel);
+        // 0 means "nothing waiting" or "an empty packet waiting": Steam cannot tell them apart. One
+        // read with room for the largest packet settles it (null when nothing waits); stopping at 0
+        // instead would let one empty packet from anyone block this channel for every peer.
+        const packet = net.readP2PPacket(size > 0 ? size : this.reliableLimit, channel);
         if (packet === null) break;
         try {
           this.receive(packet.remoteSteamId, channel, slot, packet.data);
@@ -1280,7 +1320,10 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
     }
     const call = this.settle(peer, callId);
     if (call === undefined) {
-      this.reject(peer, peer.id, 'unexpectedResponse', undefined);
+      // An id we issued whose call already timed out or was aborted: a late answer over a slow
+      // link, not a violation (counting it would let a bad network kick honest peers).
+      if (callId < peer.nextCallId || peer.callIdsWrapped) peer.counters.lateResponses++;
+      else this.reject(peer, peer.id, 'unexpectedResponse', undefined);
       return;
     }
     const entry = call.entry;
@@ -1486,9 +1529,11 @@ export abstract class Endpoint<P extends Protocol = Protocol> {
     if (peer === undefined || peer.state !== 'connected' || peer.local !== null) return;
     let kick = false;
     try {
-      const counts = Object.fromEntries(
-        RejectReasons.map((r, i) => [r, peer.counters.rejected[i]!]),
-      ) as Record<RejectReason, number>;
+      // Built with one loop, not map + fromEntries (13 arrays): a flood of bad frames is normal
+      // input, and this runs once per rejected frame.
+      const counts = {} as Record<RejectReason, number>;
+      const rejected = peer.counters.rejected;
+      for (let i = 0; i < RejectReasons.length; i++) counts[RejectReasons[i]!] = rejected[i]!;
       kick = this.violationPolicy({ peer: peer.id, reason, counts, total: peer.counters.rejectedTotal });
     } catch (error) {
       this.reportError(error, from, messageName);

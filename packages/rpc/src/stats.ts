@@ -45,6 +45,11 @@ export interface PeerStats {
   readonly unhandled: number;
   /** Unreliable messages dropped by latest-wins ordering (older than one already seen). */
   readonly stale: number;
+  /**
+   * Responses that arrived after their call had timed out or been aborted: dropped, and not held
+   * against the peer (a slow network makes them, not a cheater).
+   */
+  readonly lateResponses: number;
   /** Packets `sendP2PPacket` refused (other than back-pressure, which is retried). */
   readonly sendFailures: number;
 }
@@ -55,10 +60,11 @@ export class PeerCounters {
   readonly channel: Float64Array;
   /** [messagesIn, bytesIn, messagesOut, bytesOut] per entry. */
   readonly entry: Float64Array;
-  readonly rejected = new Float64Array(RejectReasons.length);
+  readonly rejected: Float64Array;
   rejectedTotal = 0;
   unhandled = 0;
   stale = 0;
+  lateResponses = 0;
   sendFailures = 0;
   // Round trip: smoothed value, last sample, jitter.
   srtt = -1;
@@ -68,9 +74,21 @@ export class PeerCounters {
   expected = 0;
   received = 0;
 
-  constructor(channelSlots: number, entries: number) {
-    this.channel = new Float64Array(channelSlots * 4);
-    this.entry = new Float64Array(entries * 4);
+  /**
+   * @param arena when given, the counters live in `arena` from byte `offset` (8-aligned), taking
+   *   {@link PeerCounters.bytes} bytes, next to the rest of the peer's hot state.
+   */
+  constructor(channelSlots: number, entries: number, arena?: ArrayBuffer, offset = 0) {
+    const buffer = arena ?? new ArrayBuffer(PeerCounters.bytes(channelSlots, entries));
+    const at = arena === undefined ? 0 : offset;
+    this.channel = new Float64Array(buffer, at, channelSlots * 4);
+    this.entry = new Float64Array(buffer, at + channelSlots * 32, entries * 4);
+    this.rejected = new Float64Array(buffer, at + (channelSlots + entries) * 32, RejectReasons.length);
+  }
+
+  /** Bytes the counters of a peer take in an arena. */
+  static bytes(channelSlots: number, entries: number): number {
+    return (channelSlots + entries) * 32 + RejectReasons.length * 8;
   }
 
   /** Records a round-trip sample (RFC 6298-style smoothing, RFC 3550-style jitter). */
@@ -135,6 +153,7 @@ export class PeerCounters {
       rejected,
       unhandled: this.unhandled,
       stale: this.stale,
+      lateResponses: this.lateResponses,
       sendFailures: this.sendFailures,
     };
   }

@@ -268,9 +268,30 @@ export let encodedEnd = 0;
  */
 export function encodeValue(value: unknown): void {
   const out = packr.pack(value, PACK_MODE) as unknown as Uint8Array & { start: number; end: number };
-  encoded = out;
+  // msgpackr hands back its own Node Buffer; a plain Uint8Array view of it (made again only when
+  // msgpackr grows its buffer) keeps `subarray`/`set` on V8's fast typed-array paths, where
+  // Buffer#subarray goes through Node's JS wrapper.
+  if (out !== encodedTarget) {
+    encodedTarget = out;
+    encoded = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+  }
   encodedStart = out.start;
   encodedEnd = out.end;
+  encodedSlice = null;
+}
+
+/** The Buffer msgpackr returned last, and whose view {@link encoded} is. */
+let encodedTarget: Uint8Array | null = null;
+/** {@link encodedBytes}' cache for the current encoding. */
+let encodedSlice: Uint8Array | null = null;
+
+/**
+ * The bytes of the last {@link encodeValue} as one view, made once per encoding however many
+ * packets (a broadcast) copy it.
+ */
+export function encodedBytes(): Uint8Array {
+  if (encodedSlice === null) encodedSlice = encoded.subarray(encodedStart, encodedEnd);
+  return encodedSlice;
 }
 
 /**
@@ -279,5 +300,37 @@ export function encodeValue(value: unknown): void {
  * @throws whatever msgpackr throws (callers treat it as a decode rejection).
  */
 export function decodeValue(buf: Uint8Array, start: number, end: number): unknown {
-  return unpackr.unpack(buf, { start, end });
+  const n = end - start;
+  // msgpackr reads `end: 0` as "to the end of the buffer": an empty range must never reach it.
+  if (!(n > 0)) throw new RangeError('There is no msgpack value in an empty range.');
+  if (n > MAX_COPIED_DECODE) {
+    decodeRange.start = start;
+    decodeRange.end = end;
+    return unpackr.unpack(buf, decodeRange);
+  }
+  // Decoding from our own buffer at offset 0 rather than from the packet is what keeps this cheap:
+  // msgpackr caches a DataView on every source as an expando property (a DataView and a hidden-class
+  // change per packet, ~1 µs), and it uses its key cache only for sources that end below byte 180, so
+  // a small message late in a batch would otherwise have its keys re-extracted as new strings.
+  if (n > decodeScratch.length) {
+    let size = decodeScratch.length * 2;
+    while (size < n) size *= 2;
+    decodeScratch = new Uint8Array(size);
+  }
+  const scratch = decodeScratch;
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) scratch[i] = buf[start + i]!;
+  } else {
+    scratch.set(buf.subarray(start, end));
+  }
+  decodeRange.start = 0;
+  decodeRange.end = n;
+  return unpackr.unpack(scratch, decodeRange);
 }
+
+/** Payloads up to this size are copied into {@link decodeScratch} before decoding. */
+const MAX_COPIED_DECODE = 64 * 1024;
+/** Where small payloads are decoded from; msgpackr's cached DataView on it is made once per growth. */
+let decodeScratch = new Uint8Array(2048);
+/** The range argument of every unpack, reused (msgpackr reads `start`/`end` and keeps nothing). */
+const decodeRange = { start: 0, end: 0 };

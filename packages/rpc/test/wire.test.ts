@@ -41,7 +41,9 @@ describe('varints', () => {
 
 describe('msgpack scan', () => {
   it('accepts whatever our encoder produces, and decoding gives the value back', () => {
-    const value = fc.jsonValue({ maxDepth: 6 });
+    // `__proto__` keys are renamed on decode by design (see the pollution test below), so they are
+    // left out of this round trip.
+    const value = fc.jsonValue({ maxDepth: 6 }).filter((v) => !JSON.stringify(v).includes('"__proto__"'));
     fc.assert(
       fc.property(value, (v) => {
         encodeValue(v);

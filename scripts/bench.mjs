@@ -7,7 +7,15 @@ const root = new URL('..', import.meta.url).pathname;
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
 const child = spawn(
   'npx',
-  ['turbo', 'run', 'bench', '--concurrency=1', '--log-prefix=none', '--log-order=stream', ...process.argv.slice(2)],
+  [
+    'turbo',
+    'run',
+    'bench',
+    '--concurrency=1',
+    '--log-prefix=none',
+    '--log-order=stream',
+    ...process.argv.slice(2),
+  ],
   { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const metrics = [];

@@ -7,7 +7,14 @@ const root = new URL('..', import.meta.url).pathname;
 const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
 const build = spawnSync(
   'npx',
-  ['turbo', 'run', 'build', '--filter=@steamwire/example-arena...', '--output-logs=errors-only', '--log-prefix=none'],
+  [
+    'turbo',
+    'run',
+    'build',
+    '--filter=@steamwire/example-arena...',
+    '--output-logs=errors-only',
+    '--log-prefix=none',
+  ],
   { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env },
 );
 if (build.status !== 0) {

@@ -4,9 +4,14 @@ import type { PlayerInput, Snapshot } from './sim.js';
  * A bot's brain: chase the nearest coin, swerve away from hazards, dash now and then. It sees only
  * what a client sees (the latest snapshot), as a human player would.
  */
-export function botInput(snap: Snapshot | undefined, selfId: string, seq: number, rng: () => number): PlayerInput {
+export function botInput(
+  snap: Snapshot | undefined,
+  selfId: string,
+  seq: number,
+  rng: () => number,
+): PlayerInput {
   const me = snap?.players.find((p) => p.id === selfId);
-  if (!snap || !me || !me.alive) return { seq, dx: 0, dy: 0, dash: false };
+  if (!snap || !me?.alive) return { seq, dx: 0, dy: 0, dash: false };
   let tx = 0;
   let ty = 0;
   let best = Number.POSITIVE_INFINITY;
@@ -37,7 +42,15 @@ export function botInput(snap: Snapshot | undefined, selfId: string, seq: number
   };
 }
 
-const LINES = ['gg', 'nice one', 'that saw came out of nowhere', 'coins on the left!', 'lag?', 'watch out', 'rematch?'];
+const LINES = [
+  'gg',
+  'nice one',
+  'that saw came out of nowhere',
+  'coins on the left!',
+  'lag?',
+  'watch out',
+  'rematch?',
+];
 
 /** Something a bot might say in chat, or nothing. */
 export function botChat(rng: () => number): string | undefined {

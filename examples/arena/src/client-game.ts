@@ -2,7 +2,7 @@
  * A client: sends its input every tick, draws the host's snapshots through an interpolation buffer,
  * chats, and asks the host to respawn it after dying. A bot brain stands in for a human's keyboard.
  */
-import { type Client, connectToHost, type ConnectOptions } from '@steamwire/rpc';
+import { type Client, type ConnectOptions, connectToHost } from '@steamwire/rpc';
 import type { Clock, P2PNetworking, SteamId } from '@steamwire/transport-steam';
 import { botChat, botInput } from './bot.js';
 import { SnapshotBuffer } from './interpolation.js';
@@ -68,7 +68,14 @@ export class ArenaClient {
       auth: { name: options.name },
       ...options.connect,
     });
-    return new ArenaClient(client, options.name, options.clock, 1000 / (options.tickHz ?? 30), options.seed ?? 1, options.network.localSteamId);
+    return new ArenaClient(
+      client,
+      options.name,
+      options.clock,
+      1000 / (options.tickHz ?? 30),
+      options.seed ?? 1,
+      options.network.localSteamId,
+    );
   }
 
   start(): void {

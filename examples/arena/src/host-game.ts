@@ -6,7 +6,16 @@ import { createHost, type Host, type HostOptions } from '@steamwire/rpc';
 import type { Clock, P2PNetworking, SteamId } from '@steamwire/transport-steam';
 import * as v from 'valibot';
 import { type ArenaProtocol, arenaProtocol } from './protocol.js';
-import { addPlayer, applyInput, createWorld, removePlayer, respawn, snapshotOf, stepWorld, type World } from './sim.js';
+import {
+  addPlayer,
+  applyInput,
+  createWorld,
+  removePlayer,
+  respawn,
+  snapshotOf,
+  stepWorld,
+  type World,
+} from './sim.js';
 
 /** What a client sends with its hello: just a display name. */
 const authSchema = v.object({ name: v.pipe(v.string(), v.minLength(1), v.maxLength(16)) });
@@ -99,7 +108,8 @@ export class ArenaHost {
   tick(): void {
     this.host.update();
     stepWorld(this.world, this.tickMs / 1000);
-    if (this.world.tick % this.ticksPerSnapshot === 0) this.host.broadcast('snapshot', snapshotOf(this.world));
+    if (this.world.tick % this.ticksPerSnapshot === 0)
+      this.host.broadcast('snapshot', snapshotOf(this.world));
     this.host.flush();
   }
 

@@ -41,7 +41,8 @@ export class SnapshotBuffer {
     if (renderTime <= older.time) return older;
     for (let i = 1; i < this.snapshots.length; i++) {
       const newer = this.snapshots[i]!.snap;
-      if (newer.time >= renderTime) return blend(older, newer, (renderTime - older.time) / (newer.time - older.time));
+      if (newer.time >= renderTime)
+        return blend(older, newer, (renderTime - older.time) / (newer.time - older.time));
       older = newer;
     }
     return older;

@@ -38,7 +38,9 @@ function positiveInt(name: string, text: string, max: number): number {
 
 async function main(): Promise<number> {
   if (values.help) {
-    console.log('usage: npm start -- [--headless] [--seconds N] [--clients N] [--seed N] [--steam [--join STEAMID] [--lib PATH] [--app-id N]]');
+    console.log(
+      'usage: npm start -- [--headless] [--seconds N] [--clients N] [--seed N] [--steam [--join STEAMID] [--lib PATH] [--app-id N]]',
+    );
     return 0;
   }
   const seconds = positiveInt('seconds', values.seconds, 3600);
@@ -86,10 +88,16 @@ async function runLive(seconds: number, clients: number, seed: number): Promise<
     const left = Math.ceil(seconds - (Date.now() - started) / 1000);
     process.stdout.write(
       screen(
-        renderFrame(viewer.view(), { width: match.arena.world.width, height: match.arena.world.height }, graph, viewer.chatLog, {
-          title: `Steamwire arena: ${viewer.name}'s view (interpolated), host + ${match.clients.length} bots on fake Steam peers`,
-          footer: `q to quit · ${left}s left`,
-        }),
+        renderFrame(
+          viewer.view(),
+          { width: match.arena.world.width, height: match.arena.world.height },
+          graph,
+          viewer.chatLog,
+          {
+            title: `Steamwire arena: ${viewer.name}'s view (interpolated), host + ${match.clients.length} bots on fake Steam peers`,
+            footer: `q to quit · ${left}s left`,
+          },
+        ),
       ),
     );
   }

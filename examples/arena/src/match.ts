@@ -145,7 +145,9 @@ export class Match {
       requests.refused += c.requests.refused;
       requests.failed += c.requests.failed;
     }
-    const connected = this.clients.filter((c) => !c.disconnected && this.arena.host.isConnected(c.steamId)).length;
+    const connected = this.clients.filter(
+      (c) => !c.disconnected && this.arena.host.isConnected(c.steamId),
+    ).length;
     const snapshotsPerClient = this.clients.map((c) => c.snapshotsReceived);
     const simulatedMs = Math.round(this.net.clock.now() - this.startedAt);
     // Healthy: everyone stayed, nothing blew up, and every client saw most of the 20 Hz snapshots.

@@ -26,7 +26,9 @@ export function renderFrame(
 ): string {
   const color = options.color ?? true;
   const paint = (code: number, s: string) => (color ? `${ESC}${code}m${s}${ESC}0m` : s);
-  const grid: string[][] = Array.from({ length: size.height }, () => Array.from({ length: size.width }, () => ' '));
+  const grid: string[][] = Array.from({ length: size.height }, () =>
+    Array.from({ length: size.width }, () => ' '),
+  );
   const put = (x: number, y: number, s: string) => {
     const cx = Math.round(x);
     const cy = Math.round(y);

@@ -74,7 +74,9 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-export function createWorld(options: { width?: number; height?: number; coins?: number; hazards?: number; seed?: number } = {}): World {
+export function createWorld(
+  options: { width?: number; height?: number; coins?: number; hazards?: number; seed?: number } = {},
+): World {
   const world: World = {
     width: options.width ?? 60,
     height: options.height ?? 20,
@@ -154,7 +156,9 @@ function clampAxis(v: number): number {
   return Number.isFinite(v) ? Math.max(-1, Math.min(1, Math.round(v))) : 0;
 }
 
-export type RespawnResult = { ok: true; x: number; y: number } | { ok: false; reason: 'alive' | 'too-soon' | 'unknown-player' };
+export type RespawnResult =
+  | { ok: true; x: number; y: number }
+  | { ok: false; reason: 'alive' | 'too-soon' | 'unknown-player' };
 
 /** A dead player asks to come back; allowed once the respawn delay has passed. */
 export function respawn(world: World, id: string): RespawnResult {
@@ -254,7 +258,7 @@ function pushPlayersApart(world: World): void {
 }
 
 function clamp(v: number, lo: number, hi: number): number {
-  return v < lo ? lo : v > hi ? hi : v;
+  return v < lo ? lo : Math.min(v, hi);
 }
 
 /** What the host broadcasts: everything a client draws, rounded to 0.01 cells to keep it small. */
@@ -262,7 +266,15 @@ export interface Snapshot {
   tick: number;
   /** Host world time in milliseconds. */
   time: number;
-  players: { id: string; name: string; x: number; y: number; score: number; alive: boolean; deaths: number }[];
+  players: {
+    id: string;
+    name: string;
+    x: number;
+    y: number;
+    score: number;
+    alive: boolean;
+    deaths: number;
+  }[];
   coins: [number, number][];
   hazards: [number, number][];
 }

@@ -2,7 +2,13 @@
  * `--steam`: the same game over real Steam. Host a match, or join a friend's by SteamID. Steam must be
  * running and the library reachable; otherwise this explains, in plain words, what to do.
  */
-import { initSteam, parseSteamId, SteamInitError, type SteamSession, systemClock } from '@steamwire/transport-steam';
+import {
+  initSteam,
+  parseSteamId,
+  SteamInitError,
+  type SteamSession,
+  systemClock,
+} from '@steamwire/transport-steam';
 import { ArenaClient } from './client-game.js';
 import { ArenaHost } from './host-game.js';
 import { renderFrame, screen } from './render.js';
@@ -31,7 +37,7 @@ export async function runOverSteam(options: SteamModeOptions): Promise<number> {
           '  2. Get libsteam_api from the Steamworks SDK (sdk/redistributable_bin/<platform>/) and either put',
           '     the SDK folder next to this project, or pass --lib /path/to/libsteam_api.so',
           '     (or set STEAMWIRE_STEAM_LIBRARY).',
-          '  3. Use your game\'s app id with --app-id N (480, Spacewar, works for testing).',
+          "  3. Use your game's app id with --app-id N (480, Spacewar, works for testing).",
           '  4. `npx steamwire doctor` tells exactly what is missing.',
         ].join('\n'),
       );
@@ -46,24 +52,36 @@ export async function runOverSteam(options: SteamModeOptions): Promise<number> {
     if (options.join) {
       const host = parseSteamId(options.join);
       console.log(`Joining ${host} as ${session.localSteamId}…`);
-      const client = await ArenaClient.connect({ network: session.networking, clock: systemClock, host, name: options.name });
+      const client = await ArenaClient.connect({
+        network: session.networking,
+        clock: systemClock,
+        host,
+        name: options.name,
+      });
       client.start();
       console.log(`Connected to ${host}.`);
       while (systemClock.now() < deadline && !client.disconnected) {
         await sleep(100);
-        if (tty) process.stdout.write(screen(renderFrame(client.view(), { width: 60, height: 20 }, [], client.chatLog)));
+        if (tty)
+          process.stdout.write(
+            screen(renderFrame(client.view(), { width: 60, height: 20 }, [], client.chatLog)),
+          );
       }
       // Read why before stop(): leaving politely marks the client disconnected too.
       const lost = client.disconnected;
       client.stop();
       console.log(
-        lost ? `Disconnected: ${lost}` : `Match over: ${client.snapshotsReceived} snapshots received, ${client.requests.ok} respawns.`,
+        lost
+          ? `Disconnected: ${lost}`
+          : `Match over: ${client.snapshotsReceived} snapshots received, ${client.requests.ok} respawns.`,
       );
       if (lost) return 1;
     } else {
       const arena = new ArenaHost({ network: session.networking, clock: systemClock });
       arena.start();
-      console.log(`Hosting as ${session.localSteamId}. Friends join with: npm start -- --steam --join ${session.localSteamId}`);
+      console.log(
+        `Hosting as ${session.localSteamId}. Friends join with: npm start -- --steam --join ${session.localSteamId}`,
+      );
       while (systemClock.now() < deadline) {
         await sleep(100);
         if (tty) {

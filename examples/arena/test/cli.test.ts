@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const run = (...args: string[]) =>
-  spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', timeout: 60_000, env: { ...process.env, HOME: '/nonexistent' } });
+  spawnSync(process.execPath, [MAIN, ...args], {
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, HOME: '/nonexistent' },
+  });
 
 describe('npm start', () => {
   it('without a terminal falls back to headless: one JSON summary line, exit 0 when healthy', () => {
@@ -16,7 +20,9 @@ describe('npm start', () => {
     const summary = JSON.parse(lines[0]!);
     expect(summary).toMatchObject({ healthy: true, clientsExpected: 3, clientsConnected: 3, errors: 0 });
     expect(summary.simulatedMs).toBe(5000);
-    expect(Object.keys(summary.messagesSent).sort()).toEqual(expect.arrayContaining(['chat', 'input', 'snapshot']));
+    expect(Object.keys(summary.messagesSent).sort()).toEqual(
+      expect.arrayContaining(['chat', 'input', 'snapshot']),
+    );
   });
 
   it('--steam without a Steam library explains what to do and exits 1', () => {
@@ -55,13 +61,16 @@ describe('npm start -- --steam, over the real koffi binding and the native fake 
         });
         const hostLib = copyNativeFake(join(dir, 'host'), source);
         const joinLib = copyNativeFake(join(dir, 'join'), source);
-        const host = spawn(process.execPath, [MAIN, '--steam', '--lib', hostLib, '--seconds', '6'], { env: env(base + 1n) });
+        const host = spawn(process.execPath, [MAIN, '--steam', '--lib', hostLib, '--seconds', '6'], {
+          env: env(base + 1n),
+        });
         let hostOut = '';
         host.stdout.on('data', (d) => {
           hostOut += d;
         });
         const hostExit = new Promise<number | null>((r) => host.on('exit', r));
-        for (let i = 0; i < 200 && !hostOut.includes('Hosting as'); i++) await new Promise((r) => setTimeout(r, 25));
+        for (let i = 0; i < 200 && !hostOut.includes('Hosting as'); i++)
+          await new Promise((r) => setTimeout(r, 25));
         expect(hostOut).toContain(`Hosting as ${base + 1n}`);
         const joiner = spawnSync(
           process.execPath,

@@ -17,12 +17,16 @@ async function arena(n: number) {
   const peers = Array.from({ length: n }, () => net.createPeer());
   const clients: ArenaClient[] = [];
   for (const [i, peer] of peers.entries()) {
-    void ArenaClient.connect({ network: peer, clock: net.clock, host: hostPeer.localSteamId, name: `bot${i}`, seed: i }).then(
-      (c) => {
-        c.start();
-        clients.push(c);
-      },
-    );
+    void ArenaClient.connect({
+      network: peer,
+      clock: net.clock,
+      host: hostPeer.localSteamId,
+      name: `bot${i}`,
+      seed: i,
+    }).then((c) => {
+      c.start();
+      clients.push(c);
+    });
   }
   await net.runUntil(() => clients.length === n);
   return { net, hostPeer, game, peers, clients };
@@ -75,7 +79,9 @@ describe('arena over fake Steam peers', () => {
     expect(game.host.isConnected(cheater.localSteamId)).toBe(false);
     expect(game.world.players.size).toBe(1);
     // The honest player was not affected.
-    expect(game.host.isConnected(clients.find((c) => c.steamId !== cheater.localSteamId)!.steamId)).toBe(true);
+    expect(game.host.isConnected(clients.find((c) => c.steamId !== cheater.localSteamId)!.steamId)).toBe(
+      true,
+    );
   });
 
   it('validates what clients send: out-of-range input is rejected before the game sees it', async () => {

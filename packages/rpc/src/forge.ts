@@ -24,10 +24,18 @@ export interface ForgedPacket {
  *   so that loss accounting and latest-wins see fresh packets).
  * @throws {@link ProtocolDefinitionError} when `name` is not a message of `protocol`.
  */
-export function forgeMessagePacket(protocol: Protocol, name: string, payload: unknown, sequence = 0): ForgedPacket {
+export function forgeMessagePacket(
+  protocol: Protocol,
+  name: string,
+  payload: unknown,
+  sequence = 0,
+): ForgedPacket {
   const entry = protocol.entry(name);
-  if (!entry || entry.kind !== 'message') {
-    throw new ProtocolDefinitionError(name, `forgeMessagePacket: "${name}" is not a message of this protocol.`);
+  if (entry?.kind !== 'message') {
+    throw new ProtocolDefinitionError(
+      name,
+      `forgeMessagePacket: "${name}" is not a message of this protocol.`,
+    );
   }
   const body = pack(payload);
   const head = entry.reliable ? 1 : 2;

@@ -213,29 +213,30 @@ describe('enforcement on the host', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(
-          fc.record({
-            channel: fc.constantFrom(...channels),
-            reliable: fc.boolean(),
-            data: fc.oneof(
-              fc.uint8Array({ maxLength: 80 }),
-              // Mostly-valid frames with random bodies, to get past the framing checks.
-              fc
-                .tuple(
-                  fc.constantFrom(0x00, 0x80),
-                  fc.integer({ min: 0, max: 14 }),
-                  fc.uint8Array({ maxLength: 40 }),
-                )
-                .map(([kind, id, body]) =>
-                  Uint8Array.from([
-                    kind,
-                    ...(kind === 0x80 ? [1] : []),
-                    ...varint(id * 2 + 1),
-                    ...varint(body.length),
-                    ...body,
-                  ]),
-                ),
-            ),
-          })
+          fc
+            .record({
+              channel: fc.constantFrom(...channels),
+              reliable: fc.boolean(),
+              data: fc.oneof(
+                fc.uint8Array({ maxLength: 80 }),
+                // Mostly-valid frames with random bodies, to get past the framing checks.
+                fc
+                  .tuple(
+                    fc.constantFrom(0x00, 0x80),
+                    fc.integer({ min: 0, max: 14 }),
+                    fc.uint8Array({ maxLength: 40 }),
+                  )
+                  .map(([kind, id, body]) =>
+                    Uint8Array.from([
+                      kind,
+                      ...(kind === 0x80 ? [1] : []),
+                      ...varint(id * 2 + 1),
+                      ...varint(body.length),
+                      ...body,
+                    ]),
+                  ),
+              ),
+            })
             // A well-formed HELLO or BYE on the control channel is a legitimate reconnect or goodbye,
             // after which the peer is rightly gone; everything else must leave it connected.
             .filter((p) => !(p.channel === CONTROL && (p.data[0] === 0x10 || p.data[0] === 0x15))),

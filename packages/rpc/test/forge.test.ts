@@ -16,11 +16,15 @@ describe('forgeMessagePacket', () => {
     host.events.on('peerLeft', (_p, reason) => left.push(reason));
     const cheaterPeer = net.createPeer();
     let connected = false;
-    void connectToHost({ network: cheaterPeer, protocol, host: hostPeer.localSteamId, clock: net.clock, tickMs: 10 }).then(
-      () => {
-        connected = true;
-      },
-    );
+    void connectToHost({
+      network: cheaterPeer,
+      protocol,
+      host: hostPeer.localSteamId,
+      clock: net.clock,
+      tickMs: 10,
+    }).then(() => {
+      connected = true;
+    });
     await net.runUntil(() => connected);
 
     const legal = forgeMessagePacket(protocol, 'chat', { text: 'hi' });

@@ -70,7 +70,8 @@ export function assertSteamId(id: unknown): SteamId {
 export function parseSteamId(input: string | bigint | number): SteamId {
   if (typeof input === 'bigint') return assertSteamId(input);
   if (typeof input === 'number') {
-    if (!Number.isSafeInteger(input)) throw new InvalidSteamIdError(input, 'a number above 2^53 loses precision; pass a string or bigint');
+    if (!Number.isSafeInteger(input))
+      throw new InvalidSteamIdError(input, 'a number above 2^53 loses precision; pass a string or bigint');
     return assertSteamId(BigInt(input));
   }
   if (typeof input !== 'string') throw new InvalidSteamIdError(input, `expected a string, bigint or number`);
@@ -80,7 +81,10 @@ export function parseSteamId(input: string | bigint | number): SteamId {
   if (steam3) return fromAccountId(input, BigInt(steam3[1]!));
   const steam2 = /^STEAM_[0-5]:([01]):(\d{1,10})$/.exec(text);
   if (steam2) return fromAccountId(input, BigInt(steam2[2]!) * 2n + BigInt(steam2[1]!));
-  throw new InvalidSteamIdError(input, 'expected a SteamID64 like 76561197960287930, [U:1:22202] or STEAM_0:0:11101');
+  throw new InvalidSteamIdError(
+    input,
+    'expected a SteamID64 like 76561197960287930, [U:1:22202] or STEAM_0:0:11101',
+  );
 }
 
 function fromAccountId(input: string, accountId: bigint): SteamId {
@@ -104,6 +108,7 @@ export function steamIdFromAccountId(accountId: number): SteamId {
 export function formatSteamId(id: SteamId, format: 'steam64' | 'steam3' = 'steam64'): string {
   assertSteamId(id);
   if (format === 'steam64') return id.toString(10);
-  if (steamIdAccountType(id) !== 1) throw new InvalidSteamIdError(id, 'steam3 text is only for individual accounts');
+  if (steamIdAccountType(id) !== 1)
+    throw new InvalidSteamIdError(id, 'steam3 text is only for individual accounts');
   return `[U:${steamIdUniverse(id)}:${steamIdAccountId(id)}]`;
 }

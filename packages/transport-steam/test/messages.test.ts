@@ -110,21 +110,22 @@ describe.skipIf(noStub !== null)(
     });
 
     it('keeps every returned packet intact across many reads (packets share receive slabs)', () => {
-    const kept: Uint8Array[] = [];
-    for (let round = 0; round < 4; round++) {
-      for (let i = 0; i < 50; i++) stub.inject(PEER, 0, new Uint8Array(1000 + i).fill((round * 50 + i) & 0xff));
-      for (let size = net.getAvailableP2PPacketSize(); size > 0; size = net.getAvailableP2PPacketSize()) {
-        kept.push(net.readP2PPacket(size)!.data);
+      const kept: Uint8Array[] = [];
+      for (let round = 0; round < 4; round++) {
+        for (let i = 0; i < 50; i++)
+          stub.inject(PEER, 0, new Uint8Array(1000 + i).fill((round * 50 + i) & 0xff));
+        for (let size = net.getAvailableP2PPacketSize(); size > 0; size = net.getAvailableP2PPacketSize()) {
+          kept.push(net.readP2PPacket(size)!.data);
+        }
       }
-    }
-    expect(kept).toHaveLength(200);
-    kept.forEach((data, n) => {
-      expect(data.byteLength).toBe(1000 + (n % 50));
-      expect(data.every((b) => b === (n & 0xff))).toBe(true);
+      expect(kept).toHaveLength(200);
+      kept.forEach((data, n) => {
+        expect(data.byteLength).toBe(1000 + (n % 50));
+        expect(data.every((b) => b === (n & 0xff))).toBe(true);
+      });
     });
-  });
 
-  it('keeps channels apart and truncates like the legacy API', () => {
+    it('keeps channels apart and truncates like the legacy API', () => {
       stub.inject(PEER, 0, new Uint8Array([1, 2, 3, 4]));
       stub.inject(PEER, 1, new Uint8Array([9]));
       expect(net.readP2PPacket(10, 2)).toBeNull();

@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
 import {
-  InvalidSteamIdError,
   formatSteamId,
+  InvalidSteamIdError,
   isValidSteamId,
   parseSteamId,
   steamIdFromAccountId,
 } from '@steamwire/transport-steam';
+import { describe, expect, it } from 'vitest';
 
 describe('SteamId helpers', () => {
   it('parses a decimal SteamID64, Steam3 and Steam2 text to the same id', () => {
@@ -35,6 +35,7 @@ describe('SteamId helpers', () => {
   );
 
   it('rejects unsafe numbers instead of silently losing precision', () => {
+    // biome-ignore lint/correctness/noPrecisionLoss: the point of the test is a number that lost precision.
     expect(() => parseSteamId(76561197960287930)).toThrow(/precision/);
   });
 

@@ -47,7 +47,9 @@ export type RefuseReason =
   /** Its hello was unreadable. */
   | 'badHello'
   /** It never completed the handshake. */
-  | 'handshakeTimeout';
+  | 'handshakeTimeout'
+  /** It was kicked less than `kickCooldownMs` ago. */
+  | 'coolingDown';
 
 /** Events of a {@link Host}. */
 export type HostEvents = CommonEvents & {
@@ -75,7 +77,16 @@ export interface HostOptions<P extends Protocol> extends EndpointOptions<P> {
   authenticate?: (peer: SteamId, payload: unknown) => boolean | Promise<boolean>;
   /** A peer that accepted a session must complete its handshake within this (default 10 000 ms). */
   handshakeTimeoutMs?: number;
+  /**
+   * A peer kicked (by {@link Host.kick} or for violations) is refused for this long, so a flooder
+   * cannot simply reconnect and start again (default 30 000 ms; 0 disables). Use `acceptPeer` for
+   * permanent bans.
+   */
+  kickCooldownMs?: number;
 }
+
+/** Most kicked peers remembered for the cooldown; the oldest are forgotten first. */
+const MAX_COOLING_PEERS = 4096;
 
 /**
  * A host. Create it with {@link createHost}.
@@ -90,6 +101,9 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
   private readonly maxPeers: number;
   private readonly authenticate: HostOptions<P>['authenticate'];
   private readonly handshakeTimeoutMs: number;
+  private readonly kickCooldownMs: number;
+  /** Kicked peers and when they may come back (insertion order = kick order, for eviction). */
+  private readonly coolingDown = new Map<SteamId, number>();
   private local: Client<P> | null = null;
   private readonly onSessionRequest = (remote: SteamId) => this.sessionRequested(remote);
   private readonly onConnectFail = (remote: SteamId) => {
@@ -108,6 +122,10 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
     }
     this.authenticate = options.authenticate;
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+    this.kickCooldownMs = options.kickCooldownMs ?? 30_000;
+    if (!(this.kickCooldownMs >= 0) || !Number.isFinite(this.kickCooldownMs)) {
+      throw new RpcArgumentError('kickCooldownMs', 'kickCooldownMs must be a finite number of milliseconds ≥ 0.');
+    }
     this.network.on('sessionRequest', this.onSessionRequest);
     this.network.on('sessionConnectFail', this.onConnectFail);
     if (options.tickMs !== undefined) this.startTicking(options.tickMs);
@@ -235,7 +253,27 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
       return true;
     }
     this.removePeer(p, 'kicked', code, { reason: 'kicked', detail: code });
+    this.coolDown(peer);
     return true;
+  }
+
+  /** Refuses `peer` for `kickCooldownMs` from now. */
+  private coolDown(peer: SteamId): void {
+    if (this.kickCooldownMs === 0) return;
+    this.coolingDown.delete(peer);
+    this.coolingDown.set(peer, this.clock.now() + this.kickCooldownMs);
+    if (this.coolingDown.size > MAX_COOLING_PEERS) {
+      this.coolingDown.delete(this.coolingDown.keys().next().value as SteamId);
+    }
+  }
+
+  /** True while `peer` is serving a kick cooldown (expired entries are forgotten on the way). */
+  private isCoolingDown(peer: SteamId): boolean {
+    const until = this.coolingDown.get(peer);
+    if (until === undefined) return false;
+    if (this.clock.now() < until) return true;
+    this.coolingDown.delete(peer);
+    return false;
   }
 
   /** Statistics of `peer`, or `undefined` when it is not a peer. */
@@ -283,6 +321,11 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
 
   /** Runs `acceptPeer` and the pending-handshake bound. */
   private admit(remote: SteamId): boolean {
+    if (this.isCoolingDown(remote)) {
+      // Like an unaccepted session: no answer at all, so the peer learns nothing and costs nothing.
+      this.emitter.emit('peerRefused', remote, 'coolingDown', '');
+      return false;
+    }
     let ok = false;
     try {
       ok = this.acceptPeer(remote) === true;
@@ -451,6 +494,7 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
 
   protected override onViolations(peer: Peer): void {
     this.removePeer(peer, 'violations', 'violations', { reason: 'kicked', detail: 'violations' });
+    this.coolDown(peer.id);
   }
 
   protected override onPeerGone(

@@ -1,0 +1,48 @@
+import { FakeSteamNetwork } from '@steamwire/testkit';
+import { describe, expect, it } from 'vitest';
+import { type Client, ConnectTimeoutError, connectToHost, createHost, RpcArgumentError } from '../src/index.js';
+import { protocol, type TestProtocol } from './helpers.js';
+
+describe('kick cooldown', () => {
+  it('a kicked peer is refused for kickCooldownMs, then may come back', async () => {
+    const net = new FakeSteamNetwork({ seed: 5 });
+    const hostPeer = net.createPeer();
+    const host = createHost({ network: hostPeer, protocol, clock: net.clock, tickMs: 10, kickCooldownMs: 5000 });
+    const refused: string[] = [];
+    host.events.on('peerRefused', (_p, reason) => refused.push(reason));
+    const peer = net.createPeer();
+    const connect = (timeoutMs: number) => {
+      let result: Client<TestProtocol> | Error | undefined;
+      connectToHost({ network: peer, protocol, host: hostPeer.localSteamId, clock: net.clock, tickMs: 10, timeoutMs }).then(
+        (c) => {
+          result = c;
+        },
+        (e: Error) => {
+          result = e;
+        },
+      );
+      return () => result;
+    };
+    const first = connect(2000);
+    await net.runUntil(() => first() !== undefined);
+    expect(host.kick(peer.localSteamId, 'cheating')).toBe(true);
+    await net.advance(1500);
+
+    const again = connect(2000);
+    await net.runUntil(() => again() !== undefined);
+    expect(again()).toBeInstanceOf(ConnectTimeoutError);
+    expect(refused).toContain('coolingDown');
+    expect(host.isConnected(peer.localSteamId)).toBe(false);
+
+    await net.advance(2000); // the 5 s cooldown is over
+    const later = connect(2000);
+    await net.runUntil(() => later() !== undefined);
+    expect(later()).not.toBeInstanceOf(Error);
+    expect(host.isConnected(peer.localSteamId)).toBe(true);
+  });
+
+  it('rejects a negative cooldown', () => {
+    const net = new FakeSteamNetwork();
+    expect(() => createHost({ network: net.createPeer(), protocol, kickCooldownMs: -1 })).toThrow(RpcArgumentError);
+  });
+});

@@ -124,7 +124,10 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
     this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
     this.kickCooldownMs = options.kickCooldownMs ?? 30_000;
     if (!(this.kickCooldownMs >= 0) || !Number.isFinite(this.kickCooldownMs)) {
-      throw new RpcArgumentError('kickCooldownMs', 'kickCooldownMs must be a finite number of milliseconds ≥ 0.');
+      throw new RpcArgumentError(
+        'kickCooldownMs',
+        'kickCooldownMs must be a finite number of milliseconds ≥ 0.',
+      );
     }
     this.network.on('sessionRequest', this.onSessionRequest);
     this.network.on('sessionConnectFail', this.onConnectFail);

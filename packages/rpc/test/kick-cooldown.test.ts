@@ -1,19 +1,38 @@
 import { FakeSteamNetwork } from '@steamwire/testkit';
 import { describe, expect, it } from 'vitest';
-import { type Client, ConnectTimeoutError, connectToHost, createHost, RpcArgumentError } from '../src/index.js';
+import {
+  type Client,
+  ConnectTimeoutError,
+  connectToHost,
+  createHost,
+  RpcArgumentError,
+} from '../src/index.js';
 import { protocol, type TestProtocol } from './helpers.js';
 
 describe('kick cooldown', () => {
   it('a kicked peer is refused for kickCooldownMs, then may come back', async () => {
     const net = new FakeSteamNetwork({ seed: 5 });
     const hostPeer = net.createPeer();
-    const host = createHost({ network: hostPeer, protocol, clock: net.clock, tickMs: 10, kickCooldownMs: 5000 });
+    const host = createHost({
+      network: hostPeer,
+      protocol,
+      clock: net.clock,
+      tickMs: 10,
+      kickCooldownMs: 5000,
+    });
     const refused: string[] = [];
     host.events.on('peerRefused', (_p, reason) => refused.push(reason));
     const peer = net.createPeer();
     const connect = (timeoutMs: number) => {
       let result: Client<TestProtocol> | Error | undefined;
-      connectToHost({ network: peer, protocol, host: hostPeer.localSteamId, clock: net.clock, tickMs: 10, timeoutMs }).then(
+      connectToHost({
+        network: peer,
+        protocol,
+        host: hostPeer.localSteamId,
+        clock: net.clock,
+        tickMs: 10,
+        timeoutMs,
+      }).then(
         (c) => {
           result = c;
         },
@@ -43,6 +62,8 @@ describe('kick cooldown', () => {
 
   it('rejects a negative cooldown', () => {
     const net = new FakeSteamNetwork();
-    expect(() => createHost({ network: net.createPeer(), protocol, kickCooldownMs: -1 })).toThrow(RpcArgumentError);
+    expect(() => createHost({ network: net.createPeer(), protocol, kickCooldownMs: -1 })).toThrow(
+      RpcArgumentError,
+    );
   });
 });

@@ -4,8 +4,9 @@
  *
  * Differences from the legacy API, and how they are handled:
  * - Receive is batched: one `ReceiveMessagesOnChannel` call returns up to {@link RECEIVE_BATCH}
- *   messages, which are copied (into shared slabs, see slab.ts) into a per-channel queue and released at once;
- *   `getAvailableP2PPacketSize`/`readP2PPacket` are served from that queue.
+ *   messages, which are copied (staged in native scratch memory, then into shared slabs; see slab.ts)
+ *   into a per-channel queue and released at once; `getAvailableP2PPacketSize`/`readP2PPacket` are
+ *   served from that queue.
  * - Messages are limited to 512 KiB (reliable); unreliable sends keep the legacy 1200-byte MTU rule
  *   so that code written for either backend behaves the same.
  * - Steam does not document sending to yourself here, so a send to {@link localSteamId} takes a local
@@ -45,12 +46,19 @@ import {
   type P2PSessionState,
   type TypedEmitter,
 } from './p2p.js';
-import { ByteSlab, type NativeCopy, nativeCopy, SLAB_MAX_PACKET } from './slab.js';
+import { ByteSlab, type NativeScratch, nativeScratch, SLAB_MAX_PACKET } from './slab.js';
 import type { SteamId } from './steam-id.js';
 import { checkBoolean, checkChannel, checkData, checkRemote, checkSendType, checkSize } from './validate.js';
 
 /** Most messages taken from Steam per `ReceiveMessagesOnChannel` call. */
 export const RECEIVE_BATCH = 64;
+
+/** Where in the {@link NativeScratch} one message's head is copied, and where payloads are staged. */
+const SCRATCH_HEAD = 0;
+const SCRATCH_HEAD_WORD = SCRATCH_HEAD / 4;
+const SCRATCH_STAGE = 64;
+/** A native address whose upper uint32 is below this fits a JS number exactly (< 2^53). */
+const NUMBER_ADDRESS_HI_LIMIT = 0x200000;
 
 /** The limits of the Messages backend: the legacy MTU for unreliable, 512 KiB for reliable. */
 export const MESSAGES_P2P_LIMITS: P2PLimits = Object.freeze({
@@ -148,12 +156,17 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
   private readonly identity = new Uint8Array(IDENTITY_BYTES);
   private readonly identityView = new DataView(this.identity.buffer);
   private readonly messagePointers = new BigUint64Array(RECEIVE_BATCH);
-  /** libc memcpy when reachable (fast path), else `null` and every read goes through `koffi.decode`. */
-  private readonly copy: NativeCopy | null;
+  /** The same pointers as uint32 halves, read as numbers without making a BigInt. */
+  private readonly pointerWords = new Uint32Array(this.messagePointers.buffer);
+  /** Native staging memory (fast path), else `null` and every read goes through `koffi.decode`. */
+  private readonly scratch: NativeScratch | null;
   private readonly slab = new ByteSlab();
-  /** The first 32 bytes of one `SteamNetworkingMessage_t`: m_pData, m_cbSize, m_conn, identity type/size, SteamID64. */
-  private readonly head = new Uint8Array(32);
-  private readonly headView = new DataView(this.head.buffer);
+  /** Payloads staged in the scratch during one {@link pull}: start offsets, sizes and senders. */
+  private readonly stagedAt = new Int32Array(RECEIVE_BATCH);
+  private readonly stagedSize = new Int32Array(RECEIVE_BATCH);
+  private readonly stagedFrom: SteamId[] = new Array<SteamId>(RECEIVE_BATCH).fill(0n);
+  private staged = 0;
+  private stagedBytes = 0;
   private lastSender = { lo: -1, hi: -1, id: 0n };
   private readonly infoOut: Uint8Array;
   private readonly statusOut: Uint8Array;
@@ -171,7 +184,7 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
     this.identityView.setInt32(4, 8, true);
     this.infoOut = new Uint8Array(ctx.koffi.sizeof(ctx.structs.SteamNetConnectionInfo_t));
     this.statusOut = new Uint8Array(ctx.koffi.sizeof(ctx.structs.SteamNetConnectionRealTimeStatus_t));
-    this.copy = nativeCopy(ctx.koffi);
+    this.scratch = nativeScratch(ctx.koffi);
   }
 
   /** Writes `remote` into the reusable identity (built by hand: Valve's ParseString/ToString crash before init). */
@@ -225,6 +238,7 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
   /**
    * Takes up to {@link RECEIVE_BATCH} messages for `channel` from Steam into its queue. Every message is
    * released exactly once, even when copying one of them throws; the first error is rethrown after.
+   * Each payload is copied out of native memory before its message is released.
    */
   private pull(channel: number): void {
     const pointers = this.messagePointers;
@@ -236,70 +250,124 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
     if (count <= 0) return;
     const q = this.queue(channel);
     let failure: unknown;
-    for (let i = 0; i < count; i++) {
-      const message = pointers[i]!;
-      if (message === 0n) continue;
-      try {
-        const packet = this.copyOut(message);
-        if (packet !== null) {
-          q.push(packet);
-          this.messagesReceived++;
-        }
-      } catch (err) {
-        failure ??= err;
-      } finally {
+    try {
+      for (let i = 0; i < count; i++) {
+        const message = pointers[i]!;
+        if (message === 0n) continue;
         try {
-          this.fn.Message_Release(message);
+          if (this.scratch === null) this.copyOutDecoded(message, q);
+          else this.copyOut(this.scratch, i, q);
         } catch (err) {
           failure ??= err;
+        } finally {
+          try {
+            this.fn.Message_Release(message);
+          } catch (err) {
+            failure ??= err;
+          }
         }
+      }
+    } finally {
+      // Staged bytes are already out of native memory: queue them even when something threw.
+      try {
+        this.flush(q);
+      } catch (err) {
+        failure ??= err;
       }
     }
     if (failure !== undefined) throw failure;
   }
 
-  /** Copies one native message's payload and sender out; `null` for a sender that is not a SteamID. */
-  private copyOut(message: NativePointer): P2PPacket | null {
-    let data: NativePointer | null;
-    let size: number;
-    let identityType: number;
-    let lo: number;
-    let hi: number;
-    if (this.copy !== null) {
-      this.copy(this.head, message, 32);
-      const v = this.headView;
-      data = v.getBigUint64(0, true);
-      size = v.getInt32(8, true);
-      identityType = v.getInt32(16, true);
-      lo = v.getUint32(24, true);
-      hi = v.getUint32(28, true);
-    } else {
-      const h = this.ctx.koffi.decode(message, this.ctx.structs.MessageHead) as {
-        m_pData: NativePointer | null;
-        m_cbSize: number;
-        m_eType: number;
-        m_steamID64: number | bigint;
-      };
-      const id = BigInt(h.m_steamID64);
-      data = h.m_pData;
-      size = h.m_cbSize;
-      identityType = h.m_eType;
-      lo = Number(id & 0xffffffffn);
-      hi = Number(id >> 32n);
+  /**
+   * The fast path for message `i` of the batch: two integer-only memcpy calls, its head into the scratch
+   * and its payload into the staging area, which {@link flush} moves to a slab in one JS copy. A large
+   * payload is queued at once; a sender that is not a SteamID is dropped.
+   */
+  private copyOut(scratch: NativeScratch, i: number, q: PacketQueue): void {
+    const pointerWords = this.pointerWords;
+    const hi = pointerWords[2 * i + 1]!;
+    if (hi >= NUMBER_ADDRESS_HI_LIMIT) {
+      this.copyOutDecoded(this.messagePointers[i]!, q);
+      return;
     }
+    // The first 32 bytes of a SteamNetworkingMessage_t: m_pData, m_cbSize, m_conn, identity type/size, SteamID64.
+    scratch.copy(scratch.address + SCRATCH_HEAD, hi * 0x1_0000_0000 + pointerWords[2 * i]!, 32);
+    const w = scratch.words;
     // Only SteamID identities can be answered through this seam; anything else is dropped.
-    if (identityType !== IDENTITY_TYPE_STEAMID) return null;
-    return { data: this.payload(data, Math.max(0, size)), remoteSteamId: this.sender(lo, hi) };
+    if ((w[SCRATCH_HEAD_WORD + 4]! | 0) !== IDENTITY_TYPE_STEAMID) return;
+    const dataLo = w[SCRATCH_HEAD_WORD]!;
+    const dataHi = w[SCRATCH_HEAD_WORD + 1]!;
+    let size = w[SCRATCH_HEAD_WORD + 2]! | 0;
+    const from = this.sender(w[SCRATCH_HEAD_WORD + 6]!, w[SCRATCH_HEAD_WORD + 7]!);
+    if (size <= 0 || (dataLo === 0 && dataHi === 0)) {
+      size = 0;
+    } else if (size > SLAB_MAX_PACKET || dataHi >= NUMBER_ADDRESS_HI_LIMIT) {
+      this.queueLarge(q, (BigInt(dataHi) << 32n) | BigInt(dataLo), size, from);
+      return;
+    }
+    if (this.stagedBytes + size > SLAB_MAX_PACKET || this.staged === RECEIVE_BATCH) this.flush(q);
+    const at = this.stagedBytes;
+    if (size > 0) scratch.copy(scratch.address + SCRATCH_STAGE + at, dataHi * 0x1_0000_0000 + dataLo, size);
+    const n = this.staged;
+    this.stagedAt[n] = at;
+    this.stagedSize[n] = size;
+    this.stagedFrom[n] = from;
+    this.staged = n + 1;
+    // 8-byte steps, as ByteSlab.take: the staged block is later copied to a slab in one piece.
+    this.stagedBytes = at + ((size + 7) & ~7);
   }
 
-  private payload(data: NativePointer | null, size: number): Uint8Array {
-    if (size === 0 || data === null || data === 0n) return new Uint8Array(0);
-    if (this.copy !== null && size <= SLAB_MAX_PACKET) {
-      const view = this.slab.take(size);
-      this.copy(view, data, size);
-      return view;
+  /**
+   * Queues a payload too big for a slab (or at an address beyond 2^53) in a buffer of its own, after
+   * what is staged so that order is kept.
+   */
+  private queueLarge(q: PacketQueue, data: NativePointer, size: number, from: SteamId): void {
+    this.flush(q);
+    q.push({ data: this.ctx.koffi.decode(data, 'uint8_t', size) as Uint8Array, remoteSteamId: from });
+    this.messagesReceived++;
+  }
+
+  /** Queues every staged payload (one JS copy of the whole staged block into a slab) on `q`. */
+  private flush(q: PacketQueue): void {
+    const n = this.staged;
+    if (n === 0) return;
+    this.staged = 0;
+    const bytes = this.stagedBytes;
+    this.stagedBytes = 0;
+    const block = this.slab.take(bytes);
+    block.set(this.scratch!.bytes.subarray(SCRATCH_STAGE, SCRATCH_STAGE + bytes));
+    const { buffer, byteOffset } = block;
+    for (let j = 0; j < n; j++) {
+      const size = this.stagedSize[j]!;
+      // The constructor, not `subarray`: V8's subarray looks up a species constructor on every call.
+      const data =
+        size === 0 ? new Uint8Array(0) : new Uint8Array(buffer, byteOffset + this.stagedAt[j]!, size);
+      q.push({ data, remoteSteamId: this.stagedFrom[j]! });
     }
-    return this.ctx.koffi.decode(data, 'uint8_t', size) as Uint8Array;
+    this.messagesReceived += n;
+  }
+
+  /** The fallback: reads one message's head and payload with `koffi.decode` (which allocates). */
+  private copyOutDecoded(message: NativePointer, q: PacketQueue): void {
+    const h = this.ctx.koffi.decode(message, this.ctx.structs.MessageHead) as {
+      m_pData: NativePointer | null;
+      m_cbSize: number;
+      m_eType: number;
+      m_steamID64: number | bigint;
+    };
+    // Only SteamID identities can be answered through this seam; anything else is dropped.
+    if (h.m_eType !== IDENTITY_TYPE_STEAMID) return;
+    const id = BigInt(h.m_steamID64);
+    const from = this.sender(Number(id & 0xffffffffn), Number(id >> 32n));
+    const size = Math.max(0, h.m_cbSize);
+    const data =
+      size === 0 || h.m_pData === null || h.m_pData === 0n
+        ? new Uint8Array(0)
+        : (this.ctx.koffi.decode(h.m_pData, 'uint8_t', size) as Uint8Array);
+    // Staged packets (if any) come first: order is kept.
+    this.flush(q);
+    q.push({ data, remoteSteamId: from });
+    this.messagesReceived++;
   }
 
   /** The sender's SteamID, reusing the last BigInt when the sender repeats. */

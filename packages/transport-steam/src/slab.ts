@@ -3,9 +3,9 @@
  * around it, so small packets are carved out of shared 64 KiB slabs (as Node's `Buffer` pool does):
  * each returned packet is a view of a slab, and a new slab is allocated only when one is used up.
  * A packet kept alive keeps its slab alive; `.slice()` it to keep it for long.
+ * Also here: the {@link NativeScratch}, where native bytes are staged on their way into a slab.
  * @packageDocumentation
  */
-import type { NativePointer } from './flat.js';
 import type { Koffi } from './koffi.js';
 
 const SLAB_BYTES = 64 * 1024;
@@ -40,29 +40,56 @@ export class ByteSlab {
   }
 }
 
-/** Copies `n` bytes from native memory at `src` into `dest`. */
-export type NativeCopy = (dest: Uint8Array, src: NativePointer, n: number) => void;
+/**
+ * Native memory staged for a JS read: one region, allocated once with libc `malloc` and kept (with its
+ * view) for the life of the process. Why: a koffi call whose arguments are all integers costs about
+ * half as much as one that takes a typed array (koffi must pin and check the array), and
+ * `koffi.view` costs microseconds per call, so it is made once here and never per packet. Bytes are
+ * copied in with {@link copy} (integer-only memcpy) and read out through {@link bytes}/{@link words}.
+ * Use it only within one synchronous call: the region is shared by every user in this thread.
+ */
+export interface NativeScratch {
+  /** The region's native address (a safe integer; 16-byte aligned, as malloc returns it). */
+  readonly address: number;
+  /** The region, as bytes. */
+  readonly bytes: Uint8Array;
+  /** The same memory as native-endian uint32 words (every Steam platform is little-endian). */
+  readonly words: Uint32Array;
+  /** `memcpy(dest, src, n)` between plain native addresses (safe integers). */
+  readonly copy: (dest: number, src: number, n: number) => void;
+}
 
-let copier: NativeCopy | null | undefined;
+/** Bytes in the {@link NativeScratch} region: room for a message head, then a staging area as large as the biggest slab packet. */
+export const SCRATCH_BYTES = 64 + SLAB_MAX_PACKET;
+
+let scratch: NativeScratch | null | undefined;
 
 /**
- * libc's `memcpy` from the running process, or `null` where it is not reachable that way (Windows).
- * Copying into a slab with it is several times cheaper than `koffi.decode`, which allocates.
+ * The process's {@link NativeScratch}, made on first use; `null` where libc's `memcpy`/`malloc` are not
+ * reachable through the process handle (Windows) or the region cannot be made. Never freed: it lives
+ * as long as the process (and a view over freed memory would be a use-after-free).
  */
-export function nativeCopy(koffi: Koffi): NativeCopy | null {
-  if (copier !== undefined) return copier;
-  copier = null;
-  if (process.platform !== 'win32') {
-    try {
-      const memcpy = koffi
-        .load(null as unknown as string)
-        .func('void *memcpy(void *dest, uint64_t src, size_t n)');
-      copier = (dest, src, n) => {
-        memcpy(dest, src, n);
-      };
-    } catch {
-      copier = null;
-    }
+export function nativeScratch(koffi: Koffi): NativeScratch | null {
+  if (scratch !== undefined) return scratch;
+  scratch = null;
+  if (process.platform === 'win32') return scratch;
+  try {
+    const libc = koffi.load(null);
+    // Declared with integer arguments on purpose (see above); memcpy's return value is not needed.
+    const memcpy = libc.func('void memcpy(uint64_t dest, uint64_t src, size_t n)') as NativeScratch['copy'];
+    const malloc = libc.func('uint64_t malloc(size_t size)') as (size: number) => number | bigint;
+    const address = Number(malloc(SCRATCH_BYTES));
+    if (address === 0 || !Number.isSafeInteger(address)) return scratch;
+    const buffer = koffi.view(address, SCRATCH_BYTES);
+    scratch = Object.freeze({
+      address,
+      bytes: new Uint8Array(buffer),
+      words: new Uint32Array(buffer),
+      // The koffi function itself, not a wrapper: one call less per copy before the JIT inlines it.
+      copy: memcpy,
+    });
+  } catch {
+    scratch = null;
   }
-  return copier;
+  return scratch;
 }

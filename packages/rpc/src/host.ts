@@ -65,7 +65,8 @@ export type HostEvents = CommonEvents & {
 export interface HostOptions<P extends Protocol> extends EndpointOptions<P> {
   /**
    * Whether to accept a session request from `peer` (lobby membership, ban list). Default: everyone.
-   * A refused peer gets no answer at all, as Steam does for an unaccepted session.
+   * A refused peer gets no answer at all, as Steam does for an unaccepted session; its session is
+   * closed, so what it already sent is dropped at once instead of being held by Steam.
    */
   acceptPeer?: (peer: SteamId) => boolean;
   /** Most connected peers at once, the local client included (default 64). */
@@ -317,7 +318,12 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
       this.network.acceptP2PSessionWithUser(remote);
       return;
     }
-    if (!this.admit(remote)) return;
+    if (!this.admit(remote)) {
+      // Refused: close instead of ignoring, so the packets Steam holds for an unaccepted session are
+      // dropped now rather than kept for ~20 s (a refused peer that floods cannot grow memory).
+      this.closeSessionQuietly(remote);
+      return;
+    }
     this.network.acceptP2PSessionWithUser(remote);
     this.startHandshake(remote);
   }
@@ -325,7 +331,7 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
   /** Runs `acceptPeer` and the pending-handshake bound. */
   private admit(remote: SteamId): boolean {
     if (this.isCoolingDown(remote)) {
-      // Like an unaccepted session: no answer at all, so the peer learns nothing and costs nothing.
+      // Like an unaccepted session: no answer at all, so the peer learns nothing.
       this.emitter.emit('peerRefused', remote, 'coolingDown', '');
       return false;
     }
@@ -369,7 +375,10 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
     }
     if (peer === undefined) {
       // Hello without a session request: the session was accepted implicitly (we sent to them).
-      if (!this.admit(from)) return;
+      if (!this.admit(from)) {
+        this.closeSessionQuietly(from);
+        return;
+      }
       peer = this.startHandshake(from);
     }
     if (peer.state !== 'handshaking') return;

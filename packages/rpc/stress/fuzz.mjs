@@ -63,6 +63,12 @@ metric('fuzz_prototypes_intact', parts.every((p) => p.prototypesIntact) ? 1 : 0,
 metric('fuzz_heap_start_mb', a.heapStartBytes / 2 ** 20, { unit: 'MiB' });
 metric('fuzz_heap_end_mb', a.heapEndBytes / 2 ** 20, { unit: 'MiB' });
 metric('fuzz_heap_growth_pct', growth, { unit: '%' });
+for (const [i, p] of parts.entries()) {
+  metric(`fuzz_heap_${i === 0 ? 'deep' : 'default'}_mb`, p.heapEndBytes / 2 ** 20, {
+    unit: 'MiB',
+    start: Number((p.heapStartBytes / 2 ** 20).toFixed(3)),
+  });
+}
 metric(
   'fuzz_attacker_resets',
   sum((p) => p.attackerResets),

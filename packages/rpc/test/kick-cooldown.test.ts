@@ -67,3 +67,27 @@ describe('kick cooldown', () => {
     );
   });
 });
+
+describe('refused peers', () => {
+  it('a refused peer has its session closed, so what it floods is dropped at once, not held by Steam', async () => {
+    const net = new FakeSteamNetwork({ seed: 6 });
+    const hostPeer = net.createPeer();
+    const stranger = net.createPeer();
+    const refused: string[] = [];
+    const host = createHost({
+      network: hostPeer,
+      protocol,
+      clock: net.clock,
+      tickMs: 10,
+      acceptPeer: (id) => id !== stranger.localSteamId,
+    });
+    host.events.on('peerRefused', (_p, reason) => refused.push(reason));
+    for (let i = 0; i < 200; i++) stranger.sendP2PPacket(hostPeer.localSteamId, new Uint8Array(1000), 2, 0);
+    await net.advance(500);
+    expect(refused[0]).toBe('notAccepted');
+    // Nothing of it is held for the host: its session is gone and the packets were dropped.
+    expect(hostPeer.getP2PSessionState(stranger.localSteamId)).toBeNull();
+    expect(net.stats.dropped.sessionClosed + net.stats.discardedUnread).toBeGreaterThan(0);
+    expect(net.stats.delivered).toBe(0);
+  });
+});

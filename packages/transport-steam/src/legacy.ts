@@ -9,7 +9,6 @@ import type { SteamContext } from './context.js';
 import { CallbackPump } from './dispatch.js';
 import type { LegacyFunctions, NativePointer } from './flat.js';
 import {
-  isReliableSend,
   LEGACY_P2P_LIMITS,
   P2P_MAX_RELIABLE_BYTES,
   type P2PLimits,
@@ -24,10 +23,8 @@ import {
 } from './p2p.js';
 import { ByteSlab, SLAB_MAX_PACKET } from './slab.js';
 import type { SteamId } from './steam-id.js';
-import { checkBoolean, checkChannel, checkData, checkRemote, checkSendType, checkSize } from './validate.js';
+import { checkBoolean, checkChannel, checkRemote, checkSend, checkSize } from './validate.js';
 
-const FAIL_INVALID_ID: P2PSendFailure = Object.freeze({ reason: 'invalidSteamId' });
-const FAIL_TOO_LARGE: P2PSendFailure = Object.freeze({ reason: 'tooLarge' });
 // ISteamNetworking returns a bare false: too large, invalid id or too many bytes queued. The first two
 // are caught before the call, so a false from Steam is most likely back-pressure, but it cannot say.
 const FAIL_STEAM: P2PSendFailure = Object.freeze({ reason: 'failed' });
@@ -72,17 +69,9 @@ export class LegacyNetworking extends Emitter implements P2PNetworking {
 
   sendP2PPacket(remote: SteamId, data: Uint8Array, sendType: P2PSend, channel?: number): boolean {
     this.ctx.assertLive('sendP2PPacket');
-    const valid = checkRemote(remote);
-    checkData(data);
-    checkSendType(sendType);
-    const ch = checkChannel(channel);
-    if (!valid) {
-      this.lastSendFailure = FAIL_INVALID_ID;
-      return false;
-    }
-    const limit = isReliableSend(sendType) ? this.limits.maxReliableBytes : this.limits.maxUnreliableBytes;
-    if (data.byteLength > limit) {
-      this.lastSendFailure = FAIL_TOO_LARGE;
+    const ch = checkSend(remote, data, sendType, channel, this.limits);
+    if (typeof ch !== 'number') {
+      this.lastSendFailure = ch;
       return false;
     }
     const ok = this.fn.SendP2PPacket(this.self, remote, data, data.byteLength, sendType, ch);

@@ -33,7 +33,6 @@ import type { SteamContext } from './context.js';
 import { CallbackPump } from './dispatch.js';
 import type { MessagesFunctions, NativePointer } from './flat.js';
 import {
-  isReliableSend,
   MESSAGES_MAX_MESSAGE_BYTES,
   P2P_MAX_UNRELIABLE_BYTES,
   type P2PLimits,
@@ -48,7 +47,7 @@ import {
 } from './p2p.js';
 import { ByteSlab, type NativeScratch, nativeScratch, SLAB_MAX_PACKET } from './slab.js';
 import type { SteamId } from './steam-id.js';
-import { checkBoolean, checkChannel, checkData, checkRemote, checkSendType, checkSize } from './validate.js';
+import { checkBoolean, checkChannel, checkRemote, checkSend, checkSize } from './validate.js';
 
 /** Most messages taken from Steam per `ReceiveMessagesOnChannel` call. */
 export const RECEIVE_BATCH = 64;
@@ -73,9 +72,6 @@ const SEND_FLAGS: readonly number[] = [
   SendFlag.ReliableNoNagle | SendFlag.AutoRestartBrokenSession,
   SendFlag.Reliable | SendFlag.AutoRestartBrokenSession,
 ];
-
-const FAIL_INVALID_ID: P2PSendFailure = Object.freeze({ reason: 'invalidSteamId' });
-const FAIL_TOO_LARGE: P2PSendFailure = Object.freeze({ reason: 'tooLarge' });
 
 /** Maps a send's `EResult` to the seam's reason. */
 function sendFailure(result: number): P2PSendFailure {
@@ -204,17 +200,9 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
 
   sendP2PPacket(remote: SteamId, data: Uint8Array, sendType: P2PSend, channel?: number): boolean {
     this.ctx.assertLive('sendP2PPacket');
-    const valid = checkRemote(remote);
-    checkData(data);
-    checkSendType(sendType);
-    const ch = checkChannel(channel);
-    if (!valid) {
-      this.lastSendFailure = FAIL_INVALID_ID;
-      return false;
-    }
-    const limit = isReliableSend(sendType) ? this.limits.maxReliableBytes : this.limits.maxUnreliableBytes;
-    if (data.byteLength > limit) {
-      this.lastSendFailure = FAIL_TOO_LARGE;
+    const ch = checkSend(remote, data, sendType, channel, this.limits);
+    if (typeof ch !== 'number') {
+      this.lastSendFailure = ch;
       return false;
     }
     if (remote === this.localSteamId) {

@@ -4,7 +4,7 @@
  * @packageDocumentation
  */
 import { InvalidArgumentError } from './errors.js';
-import { P2PSend } from './p2p.js';
+import { isReliableSend, type P2PLimits, P2PSend, type P2PSendFailure } from './p2p.js';
 import { isValidSteamId } from './steam-id.js';
 
 const INT32_MAX = 0x7fffffff;
@@ -85,4 +85,30 @@ export function checkBoolean(name: string, value: unknown): boolean {
   if (typeof value !== 'boolean')
     throw new InvalidArgumentError(name, `${name} must be a boolean, got ${typeof value}.`);
   return value;
+}
+
+const FAIL_INVALID_ID: P2PSendFailure = Object.freeze({ reason: 'invalidSteamId' });
+const FAIL_TOO_LARGE: P2PSendFailure = Object.freeze({ reason: 'tooLarge' });
+
+/**
+ * The checks every `sendP2PPacket` makes before native code: bad argument types throw; an invalid
+ * SteamID or a packet over the send type's limit is answered as Steam answers it (false), so the
+ * caller sets `lastSendFailure` to the returned failure.
+ * @returns the channel to send on, or the failure.
+ */
+export function checkSend(
+  remote: unknown,
+  data: unknown,
+  sendType: unknown,
+  channel: unknown,
+  limits: P2PLimits,
+): number | P2PSendFailure {
+  const valid = checkRemote(remote);
+  const bytes = checkData(data);
+  const type = checkSendType(sendType);
+  const ch = checkChannel(channel);
+  if (!valid) return FAIL_INVALID_ID;
+  const limit = isReliableSend(type) ? limits.maxReliableBytes : limits.maxUnreliableBytes;
+  if (bytes.byteLength > limit) return FAIL_TOO_LARGE;
+  return ch;
 }

@@ -267,21 +267,126 @@ export let encodedEnd = 0;
  * @throws whatever msgpackr throws for an unencodable value.
  */
 export function encodeValue(value: unknown): void {
+  encodedSlice = null;
+  if (encodeFlat(value)) return;
   const out = packr.pack(value, PACK_MODE) as unknown as Uint8Array & { start: number; end: number };
   // msgpackr hands back its own Node Buffer; a plain Uint8Array view of it (made again only when
   // msgpackr grows its buffer) keeps `subarray`/`set` on V8's fast typed-array paths, where
   // Buffer#subarray goes through Node's JS wrapper.
   if (out !== encodedTarget) {
     encodedTarget = out;
-    encoded = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    encodedTargetView = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   }
+  encoded = encodedTargetView;
   encodedStart = out.start;
   encodedEnd = out.end;
-  encodedSlice = null;
 }
 
-/** The Buffer msgpackr returned last, and whose view {@link encoded} is. */
+/** The Buffer msgpackr returned last, and {@link encodedTargetView}, our plain view of it. */
 let encodedTarget: Uint8Array | null = null;
+let encodedTargetView: Uint8Array = new Uint8Array(0);
+
+/**
+ * Where {@link encodeFlat} writes: 15 entries of at most 32 + 32 bytes each, plus the map header,
+ * always fit, so the writes need no bounds checks.
+ */
+const flatScratch = new Uint8Array(1024);
+const flatView = new DataView(flatScratch.buffer);
+const objectHasOwnProperty = Object.prototype.hasOwnProperty;
+
+/**
+ * The common game message — a plain object of at most 15 properties whose keys and values are short
+ * ASCII strings, numbers, booleans or null — encoded without msgpackr's general machinery (its
+ * `skipValues` path builds a key array and searches `skipValues` for every property). The bytes are
+ * exactly the ones {@link packr} writes for it: same property order and filter (own enumerable,
+ * `undefined` skipped), fixmap header, msgpackr's integer widths and float64 for the rest.
+ * @returns false, having written nothing that counts, for anything else (msgpackr then encodes it).
+ */
+function encodeFlat(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || value.constructor !== Object) return false;
+  const object = value as Record<string, unknown>;
+  const buf = flatScratch;
+  let pos = 1;
+  let count = 0;
+  // msgpackr filters with `object.hasOwnProperty(key)` when that is a function: any but the
+  // built-in one is left to msgpackr itself.
+  const hasOwn = object.hasOwnProperty;
+  if (hasOwn !== objectHasOwnProperty && typeof hasOwn === 'function') return false;
+  const checkOwn = hasOwn === objectHasOwnProperty;
+  for (const key in object) {
+    // This exact form (not Object.hasOwn) is what V8 folds away inside a for-in over a plain object.
+    // biome-ignore lint/suspicious/noPrototypeBuiltins: the built-in, checked above.
+    if (checkOwn && !object.hasOwnProperty(key)) continue;
+    const v = object[key];
+    if (v === undefined) continue;
+    if (++count > 15) return false;
+    const keyLen = key.length;
+    if (keyLen > 31) return false;
+    buf[pos++] = 0xa0 | keyLen;
+    for (let i = 0; i < keyLen; i++) {
+      const c = key.charCodeAt(i);
+      if (c >= 0x80) return false;
+      buf[pos++] = c;
+    }
+    if (typeof v === 'number') {
+      if (v >>> 0 === v) {
+        if (v < 0x80) {
+          buf[pos++] = v;
+        } else if (v < 0x100) {
+          buf[pos++] = 0xcc;
+          buf[pos++] = v;
+        } else if (v < 0x10000) {
+          buf[pos++] = 0xcd;
+          buf[pos++] = v >> 8;
+          buf[pos++] = v & 0xff;
+        } else {
+          buf[pos++] = 0xce;
+          flatView.setUint32(pos, v);
+          pos += 4;
+        }
+      } else if (v >> 0 === v) {
+        if (v >= -0x20) {
+          buf[pos++] = 0x100 + v;
+        } else if (v >= -0x80) {
+          buf[pos++] = 0xd0;
+          buf[pos++] = v + 0x100;
+        } else if (v >= -0x8000) {
+          buf[pos++] = 0xd1;
+          flatView.setInt16(pos, v);
+          pos += 2;
+        } else {
+          buf[pos++] = 0xd2;
+          flatView.setInt32(pos, v);
+          pos += 4;
+        }
+      } else {
+        buf[pos++] = 0xcb;
+        flatView.setFloat64(pos, v);
+        pos += 8;
+      }
+    } else if (typeof v === 'boolean') {
+      buf[pos++] = v ? 0xc3 : 0xc2;
+    } else if (v === null) {
+      buf[pos++] = 0xc0;
+    } else if (typeof v === 'string') {
+      const len = v.length;
+      if (len > 31) return false;
+      buf[pos++] = 0xa0 | len;
+      for (let i = 0; i < len; i++) {
+        const c = v.charCodeAt(i);
+        if (c >= 0x80) return false;
+        buf[pos++] = c;
+      }
+    } else {
+      return false;
+    }
+  }
+  buf[0] = 0x80 | count;
+  encoded = buf;
+  encodedStart = 0;
+  encodedEnd = pos;
+  return true;
+}
 /** {@link encodedBytes}' cache for the current encoding. */
 let encodedSlice: Uint8Array | null = null;
 

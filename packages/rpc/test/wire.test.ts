@@ -55,6 +55,32 @@ describe('msgpack scan', () => {
     );
   });
 
+  it('writes exactly the bytes msgpackr writes for flat objects (its fast path included)', () => {
+    const reference = new Packr({
+      useRecords: false,
+      variableMapSize: true,
+      skipValues: [undefined],
+    } as ConstructorParameters<typeof Packr>[0]);
+    const scalar = fc.oneof(
+      fc.integer({ min: -(2 ** 31) - 2, max: 2 ** 32 + 2 }),
+      fc.constantFrom(0, -0, 127, 128, -32, -33, -128, -129, 0x7fff, -0x8001, NaN, Infinity),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+      fc.string({ maxLength: 40 }),
+      fc.constant([1]),
+    );
+    const key = fc.oneof(fc.string({ maxLength: 3 }), fc.string({ minLength: 30, maxLength: 34 }));
+    fc.assert(
+      fc.property(fc.dictionary(key, scalar, { maxKeys: 18 }), (v) => {
+        encodeValue(v);
+        expect(encoded.slice(encodedStart, encodedEnd)).toEqual(Uint8Array.from(reference.pack(v)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('accepts binary, undefined inside arrays and dates', () => {
     const v = { b: new Uint8Array([1, 2, 3]), u: [undefined, 1], d: new Date(1_700_000_000_000) };
     encodeValue(v);

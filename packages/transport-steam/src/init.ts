@@ -14,7 +14,7 @@ import {
   type MessagesFunctions,
   type NativePointer,
 } from './flat.js';
-import { type Koffi, loadKoffi } from './koffi.js';
+import { type Koffi, loadKoffi, openSteamLibrary } from './koffi.js';
 import { LegacyNetworking } from './legacy.js';
 import { locateSteamLibrary } from './library.js';
 import { MessagesNetworking } from './messages.js';
@@ -112,16 +112,7 @@ function loadLibrary(libraryPath: string): LoadedLibrary {
   const hit = loadedLibraries.get(libraryPath);
   if (hit) return hit;
   const koffi = loadKoffi();
-  let lib: ReturnType<Koffi['load']>;
-  try {
-    lib = koffi.load(libraryPath);
-  } catch (cause) {
-    throw new SteamInitError(
-      'LIBRARY_LOAD_FAILED',
-      `The Steam library ${libraryPath} could not be loaded (${(cause as Error).message}); check that it matches this platform and architecture.`,
-      { libraryPath, cause },
-    );
-  }
+  const lib = openSteamLibrary(libraryPath);
   const core = bindFunctions(lib, 'core');
   if (!core.ok) throw missingSymbols(libraryPath, core.missing);
   const loaded: LoadedLibrary = { koffi, lib, core: core.functions };

@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import type * as KoffiModule from 'koffi';
+import { SteamInitError } from './errors.js';
 
 /** The koffi module's type. */
 export type Koffi = typeof KoffiModule;
@@ -15,4 +16,23 @@ let cached: Koffi | undefined;
 export function loadKoffi(): Koffi {
   if (cached === undefined) cached = createRequire(import.meta.url)('koffi') as Koffi;
   return cached;
+}
+
+/** A library opened by koffi. */
+export type KoffiLibrary = ReturnType<Koffi['load']>;
+
+/**
+ * Opens the Steam library at `libraryPath` with koffi.
+ * @throws `SteamInitError` (`LIBRARY_LOAD_FAILED`) when the file cannot be loaded.
+ */
+export function openSteamLibrary(libraryPath: string): KoffiLibrary {
+  try {
+    return loadKoffi().load(libraryPath);
+  } catch (cause) {
+    throw new SteamInitError(
+      'LIBRARY_LOAD_FAILED',
+      `The Steam library ${libraryPath} could not be loaded (${(cause as Error).message}); check that it matches this platform and architecture.`,
+      { libraryPath, cause },
+    );
+  }
 }

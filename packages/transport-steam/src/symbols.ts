@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError, SteamInitError } from './errors.js';
 import { bindFunctions, REQUIRED_SYMBOLS } from './flat.js';
-import { type Koffi, loadKoffi } from './koffi.js';
+import { openSteamLibrary } from './koffi.js';
 
 /**
  * Opens the library at `libraryPath`, binds every declaration in `REQUIRED_SYMBOLS` (core, legacy and
@@ -16,17 +16,7 @@ export function checkSymbols(libraryPath: string): { resolved: string[]; missing
   if (typeof libraryPath !== 'string' || libraryPath === '') {
     throw new InvalidArgumentError('libraryPath', 'libraryPath must be a non-empty string.');
   }
-  const koffi = loadKoffi();
-  let lib: ReturnType<Koffi['load']>;
-  try {
-    lib = koffi.load(libraryPath);
-  } catch (cause) {
-    throw new SteamInitError(
-      'LIBRARY_LOAD_FAILED',
-      `The Steam library ${libraryPath} could not be loaded (${(cause as Error).message}); check that it matches this platform and architecture.`,
-      { libraryPath, cause },
-    );
-  }
+  const lib = openSteamLibrary(libraryPath);
   const resolved: string[] = [];
   const missing: string[] = [];
   try {

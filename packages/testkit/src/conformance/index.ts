@@ -632,6 +632,8 @@ export function conformanceSuite(harness: ConformanceHarness): void {
       const title = CONFORMANCE_BEHAVIOURS[id];
       const reason = unsupported[id];
       if (reason !== undefined) {
+        // A harness declares a behaviour its backend cannot have, with the reason: the suite shows
+        // it as skipped with that reason instead of passing silently. (No harness here uses it.)
         it.skip(`${title} [${id}] (unsupported: ${reason})`, () => {});
         continue;
       }

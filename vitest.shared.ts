@@ -9,8 +9,10 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@steamwire\/transport-steam$/, replacement: pkg('transport-steam/src/index.ts') },
+      { find: /^@steamwire\/transport-steam\/steam$/, replacement: pkg('transport-steam/src/steam.ts') },
       { find: /^@steamwire\/testkit$/, replacement: pkg('testkit/src/index.ts') },
       { find: /^@steamwire\/testkit\/conformance$/, replacement: pkg('testkit/src/conformance/index.ts') },
+      { find: /^@steamwire\/testkit\/native$/, replacement: pkg('testkit/src/native/index.ts') },
       { find: /^@steamwire\/rpc$/, replacement: pkg('rpc/src/index.ts') },
     ],
   },

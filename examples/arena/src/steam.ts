@@ -8,7 +8,7 @@ import {
   SteamInitError,
   type SteamSession,
   systemClock,
-} from '@steamwire/transport-steam';
+} from '@steamwire/transport-steam/steam';
 import { ArenaClient } from './client-game.js';
 import { ArenaHost } from './host-game.js';
 import { renderFrame, screen } from './render.js';

@@ -44,7 +44,7 @@ describe('npm start -- --steam, over the real koffi binding and the native fake 
   it.skipIf(process.platform !== 'linux' || process.arch !== 'x64')(
     'one process hosts, another joins by SteamID, and they play',
     async () => {
-      const { copyNativeFake, ensureNativeFake } = await import('@steamwire/testkit');
+      const { copyNativeFake, ensureNativeFake } = await import('@steamwire/testkit/native');
       const { mkdtempSync, rmSync } = await import('node:fs');
       const { tmpdir } = await import('node:os');
       const { join } = await import('node:path');

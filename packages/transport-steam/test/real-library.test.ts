@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkSymbols, REQUIRED_SYMBOLS } from '@steamwire/transport-steam';
+import { checkSymbols, REQUIRED_SYMBOLS } from '@steamwire/transport-steam/steam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { distDir, ensureBuilt } from './helpers/dist.js';
 import { buildStub, stubUnavailableReason } from './helpers/stub.js';
@@ -71,7 +71,7 @@ describe.skipIf(!supported)(`Valve's real libsteam_api.so (SDK 1.62), no Steam c
   it('importing the package loads neither koffi nor any library', () => {
     const r = runScript(`
       import { createRequire } from 'node:module';
-      const m = await import(${dist('index.js')});
+      const m = await import(${dist('steam.js')});
       m.locateSteamLibrary({ libraryPath: '/nowhere.so' });
       const cache = Object.keys(createRequire(import.meta.url).cache);
       console.log(JSON.stringify({ exports: typeof m.initSteam, koffi: cache.some((k) => k.includes('/koffi/')) }));
@@ -83,7 +83,7 @@ describe.skipIf(!supported)(`Valve's real libsteam_api.so (SDK 1.62), no Steam c
     "initSteam (%s backend) rejects with a typed SteamInitError carrying Valve's message, without crashing",
     (backend) => {
       const r = runScript(`
-        const { initSteam, SteamInitError } = await import(${dist('index.js')});
+        const { initSteam, SteamInitError } = await import(${dist('steam.js')});
         const out = [];
         for (let attempt = 0; attempt < 2; attempt++) {
           try { initSteam({ libraryPath: ${JSON.stringify(realLibrary)}, backend: '${backend}', appId: 480 }); out.push({ ok: true }); }
@@ -106,7 +106,7 @@ describe.skipIf(!supported)(`Valve's real libsteam_api.so (SDK 1.62), no Steam c
 
   it('leaves no callable networking: interface accessors are NULL, and every P2P method of either backend throws NOT_INITIALIZED', () => {
     const r = runScript(`
-      const { initSteam, SteamNotInitializedError } = await import(${dist('index.js')});
+      const { initSteam, SteamNotInitializedError } = await import(${dist('steam.js')});
       const { loadKoffi } = await import(${dist('koffi.js')});
       const { bindFunctions } = await import(${dist('flat.js')});
       const { SteamContext } = await import(${dist('context.js')});

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initSteam, SteamInitError, type SteamInitErrorCode } from '@steamwire/transport-steam';
+import { initSteam, SteamInitError, type SteamInitErrorCode } from '@steamwire/transport-steam/steam';
 import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
 import {
   copyNativeFake,

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REQUIRED_SYMBOLS } from '@steamwire/transport-steam';
+import { REQUIRED_SYMBOLS } from '@steamwire/transport-steam/steam';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileC, nativeBuildDir } from '../../scripts/build-native.mjs';
 import { ensureNativeFake, nativeFakeLibraryPath } from '../../src/native/index.js';

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "fake.h"
+#include "sockets.h"
 
 sw_state g_sw = {.fd = -1};
 
@@ -160,6 +161,7 @@ SW_EXPORT void SteamAPI_Shutdown(void) {
   if (!g_sw.initialized) return;
   g_sw.initialized = false;
   sw_sessions_clear();
+  sw_sockets_clear();
   sw_inbox_clear();
   sw_callbacks_clear();
   sw_wire_close();

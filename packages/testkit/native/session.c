@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fake.h"
+#include "sockets.h"
 #include "wire.h"
 
 /* Bytes in flight per session before the sender waits for acks (the socket buffers hold 4 MiB). */
@@ -445,6 +446,11 @@ static void note_remote_acceptance(sw_session *s, uint8_t flags, int64_t now) {
 }
 
 void sw_session_handle_datagram(const uint8_t *buf, size_t len, uint16_t src_port) {
+  /* ISteamNetworkingSockets connections have their own datagram format (sockets_wire.c). */
+  if (sw_sockets_owns_datagram(buf, len)) {
+    sw_sockets_handle_datagram(buf, len, src_port);
+    return;
+  }
   sw_wire_header h;
   if (len < sizeof h) goto reject;
   memcpy(&h, buf, sizeof h);
@@ -637,4 +643,5 @@ void sw_pump(bool force) {
   g_sw.last_pump_us = now;
   sw_wire_poll();
   sw_sessions_tick(sw_now_us());
+  sw_sockets_tick(sw_now_us());
 }

@@ -16,6 +16,12 @@ export const CallbackId = {
   MessagesSessionRequest: 1251,
   /** `SteamNetworkingMessagesSessionFailed_t` (1250 + 2). */
   MessagesSessionFailed: 1252,
+  /** `SteamNetConnectionStatusChangedCallback_t` (k_iSteamNetworkingSocketsCallbacks 1220 + 1). */
+  ConnectionStatusChanged: 1221,
+  /** `SteamNetAuthenticationStatus_t` (1220 + 2). */
+  AuthenticationStatusChanged: 1222,
+  /** `SteamRelayNetworkStatus_t` (k_iSteamNetworkingUtilsCallbacks 1280 + 1). */
+  RelayNetworkStatusChanged: 1281,
 } as const;
 
 /** `k_nSteamNetworkingSend_*` flags (steamnetworkingtypes.h). */

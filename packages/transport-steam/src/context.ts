@@ -5,9 +5,15 @@
  * @packageDocumentation
  */
 import { SteamNotInitializedError } from './errors.js';
-import type { CoreFunctions } from './flat.js';
+import type { CoreFunctions, NativePointer } from './flat.js';
 import type { Koffi } from './koffi.js';
 import type { SteamStructs } from './structs.js';
+
+/**
+ * Handles one Steam callback during a pump. `param` points at `size` bytes owned by Steam, valid only
+ * during the call. Unknown ids must be ignored.
+ */
+export type CallbackHandler = (id: number, param: NativePointer, size: number) => void;
 
 /** One loaded library and whether Steam is currently initialised through it. */
 export class SteamContext {
@@ -23,6 +29,13 @@ export class SteamContext {
   pipe = 0;
   /** True between a successful `SteamAPI_InitFlat` and `shutdown()`. */
   live = false;
+  /**
+   * Handlers every callback pump of this library calls, whoever pumps: the Sockets backend and the
+   * typed Sockets/Utils APIs register here, so `runCallbacks()` on any of them delivers every event.
+   */
+  readonly callbackHandlers = new Set<CallbackHandler>();
+  /** Run by `shutdown()` before `SteamAPI_Shutdown`, e.g. to hand queued sends to Steam. */
+  readonly shutdownHooks: (() => void)[] = [];
 
   constructor(libraryPath: string, koffi: Koffi, core: CoreFunctions, structs: SteamStructs) {
     this.libraryPath = libraryPath;

@@ -4,14 +4,10 @@
  * Electron and newer Node. See STEAM_API.md §6.
  * @packageDocumentation
  */
-import type { SteamContext } from './context.js';
+import type { CallbackHandler, SteamContext } from './context.js';
 import type { NativePointer } from './flat.js';
 
-/**
- * Handles one callback. `param` points at `size` bytes owned by Steam, valid only during the call.
- * Unknown ids must be ignored.
- */
-export type CallbackHandler = (id: number, param: NativePointer, size: number) => void;
+export type { CallbackHandler } from './context.js';
 
 /**
  * Callbacks drained per {@link CallbackPump.run} at most, so a library that never stops reporting one
@@ -30,11 +26,12 @@ export class CallbackPump {
   }
 
   /**
-   * Runs one frame: every pending callback goes to `handle`. `FreeLastCallback` runs after each one
+   * Runs one frame: every pending callback goes to `handle` (when given) and to every handler registered
+   * in the context's `callbackHandlers`. `FreeLastCallback` runs after each one
    * even when `handle` throws; handler errors are rethrown after the queue is drained (one error as
    * is, several as an `AggregateError`), so a throwing event listener never leaks or wedges Steam's queue.
    */
-  run(handle: CallbackHandler): void {
+  run(handle?: CallbackHandler): void {
     const { core, koffi, structs, pipe } = this.ctx;
     core.ManualDispatch_RunFrame(pipe);
     const errors: unknown[] = [];
@@ -46,8 +43,17 @@ export class CallbackPump {
           m_cubParam: number;
         };
         // A call result (703) would need GetAPICallResult; the P2P API issues none, so it is skipped like any other id.
-        if (msg.m_pubParam !== null && msg.m_pubParam !== 0n && msg.m_cubParam > 0) {
-          handle(msg.m_iCallback, msg.m_pubParam, msg.m_cubParam);
+        const param = msg.m_pubParam;
+        if (param !== null && param !== 0n && msg.m_cubParam > 0) {
+          const deliver = (h: CallbackHandler): void => {
+            try {
+              h(msg.m_iCallback, param, msg.m_cubParam);
+            } catch (err) {
+              errors.push(err);
+            }
+          };
+          if (handle !== undefined) deliver(handle);
+          for (const other of this.ctx.callbackHandlers) if (other !== handle) deliver(other);
         }
       } catch (err) {
         errors.push(err);

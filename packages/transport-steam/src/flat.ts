@@ -12,6 +12,9 @@
  * @packageDocumentation
  */
 import type * as Koffi from 'koffi';
+import { SOCKETS, type SocketsFunctions, UTILS, type UtilsFunctions } from './flat-sockets.js';
+
+export type { SocketsFunctions, UtilsFunctions } from './flat-sockets.js';
 
 /** A native address as koffi 3 represents it (`null` for NULL). */
 export type NativePointer = bigint;
@@ -177,7 +180,13 @@ export interface MessagesFunctions {
 }
 
 /** The declaration tables, by group. */
-export const DECLARATIONS = { core: CORE, legacy: LEGACY, messages: MESSAGES } as const;
+export const DECLARATIONS = {
+  core: CORE,
+  legacy: LEGACY,
+  messages: MESSAGES,
+  sockets: SOCKETS,
+  utils: UTILS,
+} as const;
 
 /** A group of declarations: `core`, or one backend. */
 export type DeclarationGroup = keyof typeof DECLARATIONS;
@@ -201,10 +210,16 @@ export const REQUIRED_SYMBOLS: {
   readonly core: readonly string[];
   readonly legacy: readonly string[];
   readonly messages: readonly string[];
+  /** The Sockets backend and the typed Sockets API. */
+  readonly sockets: readonly string[];
+  /** The typed Utils API; the Sockets backend uses it too (`AllocateMessage`). */
+  readonly utils: readonly string[];
 } = Object.freeze({
   core: symbolsOf(CORE),
   legacy: symbolsOf(LEGACY),
   messages: symbolsOf(MESSAGES),
+  sockets: symbolsOf(SOCKETS),
+  utils: symbolsOf(UTILS),
 });
 
 /** Result of binding a group: the functions, or the names the library lacks. */
@@ -219,6 +234,8 @@ function isMissingSymbol(err: unknown): boolean {
 export function bindFunctions(lib: Koffi.LibraryHandle, group: 'core'): BindResult<CoreFunctions>;
 export function bindFunctions(lib: Koffi.LibraryHandle, group: 'legacy'): BindResult<LegacyFunctions>;
 export function bindFunctions(lib: Koffi.LibraryHandle, group: 'messages'): BindResult<MessagesFunctions>;
+export function bindFunctions(lib: Koffi.LibraryHandle, group: 'sockets'): BindResult<SocketsFunctions>;
+export function bindFunctions(lib: Koffi.LibraryHandle, group: 'utils'): BindResult<UtilsFunctions>;
 export function bindFunctions(lib: Koffi.LibraryHandle, group: DeclarationGroup): BindResult<unknown> {
   const functions: Record<string, unknown> = {};
   const missing: string[] = [];

@@ -10,4 +10,7 @@
 export * from './clock.js';
 export * from './errors.js';
 export * from './p2p.js';
+export * from './sockets-constants.js';
+export * from './sockets-errors.js';
+export type * from './sockets-types.js';
 export * from './steam-id.js';

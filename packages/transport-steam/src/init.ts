@@ -13,17 +13,27 @@ import {
   type LegacyFunctions,
   type MessagesFunctions,
   type NativePointer,
+  type SocketsFunctions,
+  type UtilsFunctions,
 } from './flat.js';
 import { type Koffi, loadKoffi, openSteamLibrary } from './koffi.js';
 import { LegacyNetworking } from './legacy.js';
 import { locateSteamLibrary } from './library.js';
 import { MessagesNetworking } from './messages.js';
 import type { P2PNetworking } from './p2p.js';
+import { SocketsApi } from './sockets-api.js';
+import { SocketsCore } from './sockets-core.js';
+import { SocketsNetworking } from './sockets-networking.js';
+import type { SteamNetworkingSockets, SteamNetworkingUtils } from './sockets-types.js';
 import type { SteamId } from './steam-id.js';
 import { steamStructs } from './structs.js';
+import { UtilsApi } from './utils-api.js';
 
-/** Which Steam API carries the packets: `legacy` = `ISteamNetworking`, `messages` = `ISteamNetworkingMessages`. */
-export type SteamBackend = 'legacy' | 'messages';
+/**
+ * Which Steam API carries the packets: `legacy` = `ISteamNetworking`, `messages` =
+ * `ISteamNetworkingMessages`, `sockets` = `ISteamNetworkingSockets` P2P connections.
+ */
+export type SteamBackend = 'legacy' | 'messages' | 'sockets';
 
 /** Options of {@link initSteam}. */
 export interface InitSteamOptions {
@@ -35,8 +45,13 @@ export interface InitSteamOptions {
   appId?: number;
   /** Explicit path to `libsteam_api.so` / `steam_api64.dll` / `libsteam_api.dylib` (see `locateSteamLibrary`). */
   libraryPath?: string;
-  /** Which Steam API to use (default `legacy`). Both give the same {@link P2PNetworking}. */
+  /** Which Steam API to use (default `legacy`). Every backend gives the same {@link P2PNetworking}. */
   backend?: SteamBackend;
+  /**
+   * The virtual port the `sockets` backend listens and connects on (default 0). Peers must agree on it;
+   * the typed Sockets API (`session.sockets`) cannot listen on the same port.
+   */
+  socketsVirtualPort?: number;
   /** Base directory of the SDK-folder search (default `process.cwd()`). */
   searchFrom?: string;
 }
@@ -52,6 +67,18 @@ export interface SteamSession {
   /** The logged-in user's SteamID. */
   readonly localSteamId: SteamId;
   /**
+   * The typed `ISteamNetworkingSockets` API (connections, poll groups, lanes, status), bound on first
+   * use. Its events come from `runCallbacks()` of any API of this session.
+   * @throws {@link SteamInitError} `SYMBOL_MISSING` or {@link NullInterfaceError} when the library lacks it.
+   */
+  readonly sockets: SteamNetworkingSockets;
+  /**
+   * The typed `ISteamNetworkingUtils` API (relay access, configuration values such as Steam's fake lag
+   * and loss), bound on first use.
+   * @throws {@link SteamInitError} `SYMBOL_MISSING` or {@link NullInterfaceError} when the library lacks it.
+   */
+  readonly utils: SteamNetworkingUtils;
+  /**
    * Shuts Steam down (`SteamAPI_Shutdown`). Afterwards every networking call throws
    * `SteamNotInitializedError`, and `initSteam` may be called again. Calling it twice is harmless.
    */
@@ -65,6 +92,8 @@ interface LoadedLibrary {
   readonly core: CoreFunctions;
   legacy?: LegacyFunctions;
   messages?: MessagesFunctions;
+  sockets?: SocketsFunctions;
+  utils?: UtilsFunctions;
 }
 
 const loadedLibraries = new Map<string, LoadedLibrary>();
@@ -85,10 +114,20 @@ function checkOptions(options: InitSteamOptions): SteamBackend {
       `appId must be an integer from 1 to 4294967295, got ${String(appId)}.`,
     );
   }
-  if (backend !== 'legacy' && backend !== 'messages') {
+  if (backend !== 'legacy' && backend !== 'messages' && backend !== 'sockets') {
     throw new InvalidArgumentError(
       'backend',
-      `backend must be 'legacy' or 'messages', got ${String(backend)}.`,
+      `backend must be 'legacy', 'messages' or 'sockets', got ${String(backend)}.`,
+    );
+  }
+  const port = options.socketsVirtualPort;
+  if (
+    port !== undefined &&
+    (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 0x7fffffff)
+  ) {
+    throw new InvalidArgumentError(
+      'socketsVirtualPort',
+      `socketsVirtualPort must be an integer from 0 to 2147483647, got ${String(port)}.`,
     );
   }
   for (const key of ['libraryPath', 'searchFrom'] as const) {
@@ -120,11 +159,43 @@ function loadLibrary(libraryPath: string): LoadedLibrary {
   return loaded;
 }
 
+/** The Sockets and Utils functions of `loaded`, bound on first use. */
+function socketsFunctions(loaded: LoadedLibrary, libraryPath: string): [SocketsFunctions, UtilsFunctions] {
+  if (!loaded.sockets) {
+    const bound = bindFunctions(loaded.lib, 'sockets');
+    if (!bound.ok) throw missingSymbols(libraryPath, bound.missing);
+    loaded.sockets = bound.functions;
+  }
+  if (!loaded.utils) {
+    const bound = bindFunctions(loaded.lib, 'utils');
+    if (!bound.ok) throw missingSymbols(libraryPath, bound.missing);
+    loaded.utils = bound.functions;
+  }
+  return [loaded.sockets, loaded.utils];
+}
+
+/** The shared Sockets/Utils state of a live session, made on first use. */
+function socketsCore(ctx: SteamContext, loaded: LoadedLibrary): SocketsCore {
+  ctx.assertLive('sockets');
+  const [fn, utilsFn] = socketsFunctions(loaded, ctx.libraryPath);
+  const self = fn.SteamNetworkingSockets();
+  if (self === null || isNull(self))
+    throw new NullInterfaceError('SteamAPI_SteamNetworkingSockets_SteamAPI_v012');
+  const utils = utilsFn.SteamNetworkingUtils();
+  if (utils === null || isNull(utils))
+    throw new NullInterfaceError('SteamAPI_SteamNetworkingUtils_SteamAPI_v004');
+  return new SocketsCore(ctx, fn, utilsFn, self, utils);
+}
+
 function backendFunctions(
   loaded: LoadedLibrary,
   libraryPath: string,
   backend: SteamBackend,
-): LegacyFunctions | MessagesFunctions {
+): LegacyFunctions | MessagesFunctions | null {
+  if (backend === 'sockets') {
+    socketsFunctions(loaded, libraryPath);
+    return null;
+  }
   if (backend === 'legacy') {
     if (!loaded.legacy) {
       const bound = bindFunctions(loaded.lib, 'legacy');
@@ -247,6 +318,11 @@ export function initSteam(options: InitSteamOptions = {}): SteamSession {
   const ctx = new SteamContext(libraryPath, koffi, core, steamStructs(koffi));
   let networking: P2PNetworking;
   let localSteamId: SteamId;
+  let shared: SocketsCore | null = null;
+  const ensureCore = (): SocketsCore => {
+    shared ??= socketsCore(ctx, loaded);
+    return shared;
+  };
   try {
     core.ManualDispatch_Init();
     ctx.pipe = core.GetHSteamPipe();
@@ -258,6 +334,9 @@ export function initSteam(options: InitSteamOptions = {}): SteamSession {
       const self = fn.SteamNetworking();
       if (self === null || isNull(self)) throw new NullInterfaceError('SteamAPI_SteamNetworking_v006');
       networking = new LegacyNetworking(ctx, fn, self, localSteamId);
+    } else if (backend === 'sockets') {
+      ctx.live = true; // the backend makes its listen socket and poll group now
+      networking = new SocketsNetworking(ensureCore(), localSteamId, options.socketsVirtualPort ?? 0);
     } else {
       const fn = functions as MessagesFunctions;
       const self = fn.SteamNetworkingMessages();
@@ -266,21 +345,40 @@ export function initSteam(options: InitSteamOptions = {}): SteamSession {
       networking = new MessagesNetworking(ctx, fn, self, localSteamId);
     }
   } catch (err) {
-    core.Shutdown();
+    ctx.live = false;
+    loaded.core.Shutdown();
     throw err;
   }
 
   ctx.live = true;
+  let sockets: SocketsApi | null = null;
+  let utils: UtilsApi | null = null;
   const session: SteamSession = {
     networking,
     libraryPath,
     backend,
     localSteamId,
+    get sockets(): SteamNetworkingSockets {
+      sockets ??= new SocketsApi(ensureCore());
+      return sockets;
+    },
+    get utils(): SteamNetworkingUtils {
+      utils ??= new UtilsApi(ensureCore());
+      return utils;
+    },
     shutdown() {
       if (!ctx.live) return;
+      // Hooks first (a batching backend hands over what is queued), while Steam still runs.
+      for (const hook of ctx.shutdownHooks) {
+        try {
+          hook();
+        } catch {
+          // Shutting down goes on regardless: the process may be exiting.
+        }
+      }
       ctx.live = false;
       liveSessions.delete(libraryPath);
-      core.Shutdown();
+      loaded.core.Shutdown();
     },
   };
   liveSessions.set(libraryPath, session);

@@ -65,6 +65,7 @@ export class LegacyNetworking extends Emitter implements P2PNetworking {
     this.localSteamId = localSteamId;
     this.pump = new CallbackPump(ctx);
     this.stateOut = new Uint8Array(ctx.koffi.sizeof(ctx.structs.P2PSessionState_t));
+    ctx.callbackHandlers.add(this.onCallback);
   }
 
   sendP2PPacket(remote: SteamId, data: Uint8Array, sendType: P2PSend, channel?: number): boolean {
@@ -175,18 +176,21 @@ export class LegacyNetworking extends Emitter implements P2PNetworking {
 
   runCallbacks(): void {
     this.ctx.assertLive('runCallbacks');
-    this.pump.run((id, param, size) => {
-      const { koffi, structs } = this.ctx;
-      if (id === CallbackId.P2PSessionRequest && size >= 8) {
-        const cb = koffi.decode(param, structs.P2PSessionRequest_t) as { m_steamIDRemote: number | bigint };
-        this.emit('sessionRequest', BigInt(cb.m_steamIDRemote));
-      } else if (id === CallbackId.P2PSessionConnectFail && size >= 9) {
-        const cb = koffi.decode(param, structs.P2PSessionConnectFail_t) as {
-          m_steamIDRemote: number | bigint;
-          m_eP2PSessionError: number;
-        };
-        this.emit('sessionConnectFail', BigInt(cb.m_steamIDRemote), cb.m_eP2PSessionError as P2PSessionError);
-      }
-    });
+    this.pump.run();
   }
+
+  /** Turns 1202/1203 into events; registered with the context, so whoever pumps delivers them. */
+  private readonly onCallback = (id: number, param: NativePointer, size: number): void => {
+    const { koffi, structs } = this.ctx;
+    if (id === CallbackId.P2PSessionRequest && size >= 8) {
+      const cb = koffi.decode(param, structs.P2PSessionRequest_t) as { m_steamIDRemote: number | bigint };
+      this.emit('sessionRequest', BigInt(cb.m_steamIDRemote));
+    } else if (id === CallbackId.P2PSessionConnectFail && size >= 9) {
+      const cb = koffi.decode(param, structs.P2PSessionConnectFail_t) as {
+        m_steamIDRemote: number | bigint;
+        m_eP2PSessionError: number;
+      };
+      this.emit('sessionConnectFail', BigInt(cb.m_steamIDRemote), cb.m_eP2PSessionError as P2PSessionError);
+    }
+  };
 }

@@ -41,10 +41,12 @@ import {
   type P2PSend,
   type P2PSendFailure,
   P2PSessionError,
+  type P2PSessionFailDetail,
   type P2PSessionState,
   type TypedEmitter,
 } from './p2p.js';
 import { ByteSlab, type NativeScratch, nativeScratch, SLAB_MAX_PACKET } from './slab.js';
+import { netConnectionEndName } from './sockets-constants.js';
 import type { SteamId } from './steam-id.js';
 import { checkBoolean, checkChannel, checkRemote, checkSend, checkSize } from './validate.js';
 
@@ -87,6 +89,17 @@ function sendFailure(result: number): P2PSendFailure {
 /** Why a Messages session ended, in the legacy vocabulary. */
 function sessionErrorOf(endReason: number): P2PSessionError {
   return endReason === END_REASON_LOCAL_RIGHTS ? P2PSessionError.NoRightsToApp : P2PSessionError.Timeout;
+}
+
+/** The seam's detail of a failed session: Steam's end reason, its name and Steam's words. */
+export function failDetail(endReason: number, debug: unknown): P2PSessionFailDetail {
+  const name = netConnectionEndName(endReason);
+  const text = typeof debug === 'string' ? debug.replace(/\0[\s\S]*$/, '') : '';
+  return {
+    endReason,
+    ...(name !== null && { endReasonName: name }),
+    ...(text !== '' && { debug: text }),
+  };
 }
 
 /** A FIFO of received packets for one channel (array + head index: O(1) shift without copying). */
@@ -174,6 +187,7 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
     this.infoOut = new Uint8Array(ctx.koffi.sizeof(ctx.structs.SteamNetConnectionInfo_t));
     this.statusOut = new Uint8Array(ctx.koffi.sizeof(ctx.structs.SteamNetConnectionRealTimeStatus_t));
     this.scratch = nativeScratch(ctx.koffi);
+    ctx.callbackHandlers.add(this.onCallback);
   }
 
   /** Writes `remote` into the reusable identity (built by hand: Valve's ParseString/ToString crash before init). */
@@ -471,35 +485,40 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
 
   runCallbacks(): void {
     this.ctx.assertLive('runCallbacks');
-    const { koffi, structs } = this.ctx;
-    this.pump.run((id, param, size) => {
-      if (id === CallbackId.MessagesSessionRequest && size >= IDENTITY_BYTES) {
-        const cb = koffi.decode(param, structs.SteamNetworkingMessagesSessionRequest_t) as {
-          m_identityRemote: { m_eType: number; m_steamID64: number | bigint };
-        };
-        if (cb.m_identityRemote.m_eType === IDENTITY_TYPE_STEAMID) {
-          this.emit('sessionRequest', BigInt(cb.m_identityRemote.m_steamID64));
-        }
-      } else if (
-        id === CallbackId.MessagesSessionFailed &&
-        size >= koffi.sizeof(structs.SteamNetConnectionInfo_t)
-      ) {
-        const cb = koffi.decode(param, structs.SteamNetworkingMessagesSessionFailed_t) as {
-          m_info: {
-            m_identityRemote: { m_eType: number; m_steamID64: number | bigint };
-            m_eEndReason: number;
-          };
-        };
-        if (cb.m_info.m_identityRemote.m_eType === IDENTITY_TYPE_STEAMID) {
-          this.emit(
-            'sessionConnectFail',
-            BigInt(cb.m_info.m_identityRemote.m_steamID64),
-            sessionErrorOf(cb.m_info.m_eEndReason),
-          );
-        }
-      }
-    });
+    this.pump.run();
   }
+
+  /** Turns 1251/1252 into events; registered with the context, so whoever pumps delivers them. */
+  private readonly onCallback = (id: number, param: NativePointer, size: number): void => {
+    const { koffi, structs } = this.ctx;
+    if (id === CallbackId.MessagesSessionRequest && size >= IDENTITY_BYTES) {
+      const cb = koffi.decode(param, structs.SteamNetworkingMessagesSessionRequest_t) as {
+        m_identityRemote: { m_eType: number; m_steamID64: number | bigint };
+      };
+      if (cb.m_identityRemote.m_eType === IDENTITY_TYPE_STEAMID) {
+        this.emit('sessionRequest', BigInt(cb.m_identityRemote.m_steamID64));
+      }
+    } else if (
+      id === CallbackId.MessagesSessionFailed &&
+      size >= koffi.sizeof(structs.SteamNetConnectionInfo_t)
+    ) {
+      const cb = koffi.decode(param, structs.SteamNetworkingMessagesSessionFailed_t) as {
+        m_info: {
+          m_identityRemote: { m_eType: number; m_steamID64: number | bigint };
+          m_eEndReason: number;
+          m_szEndDebug: string;
+        };
+      };
+      if (cb.m_info.m_identityRemote.m_eType === IDENTITY_TYPE_STEAMID) {
+        this.emit(
+          'sessionConnectFail',
+          BigInt(cb.m_info.m_identityRemote.m_steamID64),
+          sessionErrorOf(cb.m_info.m_eEndReason),
+          failDetail(cb.m_info.m_eEndReason, cb.m_info.m_szEndDebug),
+        );
+      }
+    }
+  };
 }
 
 /** The IPv4 address (host-order uint32) of an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`), else 0. */

@@ -8,6 +8,7 @@
  */
 import type * as TypedEmitterModule from 'typed-emitter';
 import type { Clock } from './clock.js';
+import type { NetConnectionEndName } from './sockets-constants.js';
 import type { SteamId } from './steam-id.js';
 
 /** typed-emitter's interface (a CommonJS type package, reached through its namespace under NodeNext). */
@@ -84,6 +85,17 @@ export const MESSAGES_P2P_LIMITS: P2PLimits = Object.freeze({
 });
 
 /**
+ * The limits of the `ISteamNetworkingSockets` backend: Steam's documented maximum message,
+ * 512 KiB, reliable or not (STEAM_API.md §15.13). Unreliable messages above the MTU are fragmented and
+ * lost whole if one fragment is lost; above 16 500 bytes Steam sends them reliably. Channels 7 and up
+ * carry a channel number of 1–5 bytes inside the message, which comes off this limit (see the README).
+ */
+export const SOCKETS_P2P_LIMITS: P2PLimits = Object.freeze({
+  maxUnreliableBytes: MESSAGES_MAX_MESSAGE_BYTES,
+  maxReliableBytes: MESSAGES_MAX_MESSAGE_BYTES,
+});
+
+/**
  * Steam's `P2PSessionState_t`, field for field (camelCase).
  * Steam documents it as "debug only": use it for net graphs and diagnostics.
  */
@@ -136,6 +148,21 @@ export interface P2PSendFailure {
   readonly result?: number;
 }
 
+/**
+ * What the backend knows about why a session failed, beyond {@link P2PSessionError}: Steam's
+ * `ESteamNetConnectionEnd` and its explanation. The Sockets backend fills it from the connection's
+ * status change (callback 1221), the Messages backend from `SteamNetworkingMessagesSessionFailed_t`
+ * (1252); the legacy API has no such detail, so its events carry none.
+ */
+export interface P2PSessionFailDetail {
+  /** Steam's `ESteamNetConnectionEnd` number (e.g. 5003 `Misc_Timeout`, 3005 `Local_Rights`). */
+  readonly endReason: number;
+  /** Its name, when Steam defines the number. */
+  readonly endReasonName?: NetConnectionEndName;
+  /** Steam's words (`m_szEndDebug`), when it gave any. */
+  readonly debug?: string;
+}
+
 /** The events every {@link P2PNetworking} emits, only from inside {@link P2PNetworking.runCallbacks}. */
 export type P2PNetworkingEvents = {
   /**
@@ -146,10 +173,12 @@ export type P2PNetworkingEvents = {
   sessionRequest: (remote: SteamId) => void;
   /**
    * Steam's `P2PSessionConnectFail_t`: the session with `remote` failed (usually
-   * {@link P2PSessionError.Timeout} after ~20 s). Posted once per failed session; unsent packets to
-   * that peer are dropped, and a later send starts a new attempt.
+   * {@link P2PSessionError.Timeout} after ~20 s; the Messages and Sockets backends' connections give
+   * up after 10 s). Posted once per failed session; unsent packets to that peer are dropped, and a
+   * later send starts a new attempt. `detail` carries Steam's end reason where the backend has one
+   * (Messages, Sockets); it is `undefined` on the legacy backend.
    */
-  sessionConnectFail: (remote: SteamId, error: P2PSessionError) => void;
+  sessionConnectFail: (remote: SteamId, error: P2PSessionError, detail?: P2PSessionFailDetail) => void;
 };
 
 /**
@@ -244,7 +273,15 @@ export interface P2PNetworking extends TypedEmitter<P2PNetworkingEvents> {
 
   /**
    * Delivers pending Steam callbacks as events (`sessionRequest`, `sessionConnectFail`).
-   * Call it once per frame/tick.
+   * Call it once per frame/tick. Backends that batch sends hand what is queued to Steam first.
    */
   runCallbacks(): void;
+
+  /**
+   * Hands queued sends to Steam now. Backends that batch sends (Sockets: one `SendMessages` call per
+   * flush) need it and also flush at the start of {@link runCallbacks}, so nothing waits longer than
+   * one flush or one `runCallbacks`; backends that send at once (legacy, Messages) omit it. Call it
+   * after a tick's sends for the lowest latency: `network.flushP2PPackets?.()`.
+   */
+  flushP2PPackets?(): void;
 }

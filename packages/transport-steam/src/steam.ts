@@ -1,7 +1,7 @@
 /**
  * `@steamwire/transport-steam/steam`: the binding. `initSteam` opens Valve's library through koffi
- * and gives a {@link P2PNetworking} over the chosen backend; the doctor and the library search help
- * find out why it cannot. koffi itself is loaded only when `initSteam` (or `checkSymbols`) runs.
+ * and gives a {@link P2PNetworking} over the chosen backend, plus the typed Sockets and Utils APIs
+ * (`session.sockets`, `session.utils`); the doctor and the library search help find out why it cannot. koffi itself is loaded only when `initSteam` (or `checkSymbols`) runs.
  *
  * The seam (`P2PNetworking`, SteamIDs, errors) is `@steamwire/transport-steam`; it is re-exported
  * here so a game that binds Steam needs one import.
@@ -26,4 +26,7 @@ export {
   STEAM_LIBRARY_ENV,
 } from './library.js';
 export { RECEIVE_BATCH } from './messages.js';
+export { SOCKETS_RECEIVE_BATCH } from './sockets-inbox.js';
+export { SESSION_REQUEST_REPOST_MS, SOCKETS_SEAM_LANES } from './sockets-networking.js';
+export { OUTBOX_BATCH } from './sockets-outbox.js';
 export { checkSymbols } from './symbols.js';

@@ -45,6 +45,16 @@ export interface SteamStructs {
   SteamNetworkingMessagesSessionFailed_t: KoffiType;
   /** The first 32 bytes of `SteamNetworkingMessage_t` (data pointer, size, sender): what the receive path decodes. */
   MessageHead: KoffiType;
+  /** isteamnetworkingsockets.h, callback 1221: 704 bytes, `m_info` at 4 (small) / 712 bytes, `m_info` at 8 (large). */
+  SteamNetConnectionStatusChangedCallback_t: KoffiType;
+  /** steamnetworkingtypes.h: 64 bytes. */
+  SteamNetConnectionRealTimeLaneStatus_t: KoffiType;
+  /** steamnetworkingtypes.h: 16 bytes, natural alignment; the value union is modelled as its int64 member. */
+  SteamNetworkingConfigValue_t: KoffiType;
+  /** steamnetworkingtypes.h, callback 1281: 272 bytes. */
+  SteamRelayNetworkStatus_t: KoffiType;
+  /** steamnetworkingtypes.h, callback 1222: 260 bytes. */
+  SteamNetAuthenticationStatus_t: KoffiType;
 }
 
 /** A koffi type object. */
@@ -146,6 +156,36 @@ export function steamStructs(koffi: Koffi, rule: PackRule = hostPackRule()): Ste
     m_steamID64: 'uint64_t',
   });
 
+  const SteamNetConnectionStatusChangedCallback_t = koffi.struct({
+    m_hConn: 'uint32_t',
+    m_info: SteamNetConnectionInfo_t,
+    m_eOldState: 'int32_t',
+  });
+  const SteamNetConnectionRealTimeLaneStatus_t = koffi.struct({
+    m_cbPendingUnreliable: 'int32_t',
+    m_cbPendingReliable: 'int32_t',
+    m_cbSentUnackedReliable: 'int32_t',
+    _reservePad1: 'int32_t',
+    m_usecQueueTime: wide('int64_t'),
+    reserved: koffi.array('uint32_t', 10),
+  });
+  const SteamNetworkingConfigValue_t = koffi.struct({
+    m_eValue: 'int32_t',
+    m_eDataType: 'int32_t',
+    m_val: 'int64_t',
+  });
+  const SteamRelayNetworkStatus_t = koffi.struct({
+    m_eAvail: 'int32_t',
+    m_bPingMeasurementInProgress: 'int32_t',
+    m_eAvailNetworkConfig: 'int32_t',
+    m_eAvailAnyRelay: 'int32_t',
+    m_debugMsg: koffi.array('char', 256),
+  });
+  const SteamNetAuthenticationStatus_t = koffi.struct({
+    m_eAvail: 'int32_t',
+    m_debugMsg: koffi.array('char', 256),
+  });
+
   const structs: SteamStructs = {
     P2PSessionState_t,
     P2PSessionRequest_t,
@@ -159,6 +199,11 @@ export function steamStructs(koffi: Koffi, rule: PackRule = hostPackRule()): Ste
     SteamNetworkingMessagesSessionRequest_t,
     SteamNetworkingMessagesSessionFailed_t,
     MessageHead,
+    SteamNetConnectionStatusChangedCallback_t,
+    SteamNetConnectionRealTimeLaneStatus_t,
+    SteamNetworkingConfigValue_t,
+    SteamRelayNetworkStatus_t,
+    SteamNetAuthenticationStatus_t,
   };
   cache.set(rule, structs);
   return structs;

@@ -1,0 +1,235 @@
+/**
+ * The Sockets backend's inbox: one `ReceiveMessagesOnPollGroup` call takes what every connection
+ * received, on every lane, and sorts it into per-channel queues that `getAvailableP2PPacketSize` and
+ * `readP2PPacket` serve. Each message is copied out (through {@link NativeHeap} views, or `koffi.decode`
+ * where views cannot be made) and released at once, exactly once, even when a copy throws.
+ * @packageDocumentation
+ */
+
+import type { P2PPacket } from './p2p.js';
+import { ByteSlab, SLAB_MAX_PACKET } from './slab.js';
+import type { SocketsCore } from './sockets-core.js';
+import { readVarint } from './sockets-outbox.js';
+import type { SteamId } from './steam-id.js';
+
+/** Most messages taken per receive call (more than a busy host's tick brings, so one call usually empties it). */
+export const SOCKETS_RECEIVE_BATCH = 256;
+/** Lanes 0..6 carry channels 0..6 as they are; lane 7 carries every other channel with its number in front. */
+export const HEADER_LANE = 7;
+/**
+ * While this many messages or bytes wait in the queues, nothing more is taken from Steam: its own
+ * receive buffer (RecvBufferMessages 1000, RecvBufferSize 1 MiB) then pushes back on the senders.
+ */
+const QUEUE_LIMIT_MESSAGES = 1000;
+const QUEUE_LIMIT_BYTES = 1024 * 1024;
+/** After an empty receive, the next one waits for `runCallbacks` or this long (ms). */
+const DRAINED_MS = 1;
+
+/** A FIFO of packets (array + head index). */
+export class PacketQueue {
+  private items: P2PPacket[] = [];
+  private head = 0;
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  push(packet: P2PPacket): void {
+    this.items.push(packet);
+  }
+  peek(): P2PPacket | undefined {
+    return this.items[this.head];
+  }
+  shift(): P2PPacket | undefined {
+    const packet = this.items[this.head];
+    if (packet === undefined) return undefined;
+    this.items[this.head++] = undefined as unknown as P2PPacket;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    }
+    return packet;
+  }
+  /** Drops every packet from `remote`; returns their bytes. */
+  dropFrom(remote: SteamId): { count: number; bytes: number } {
+    let count = 0;
+    let bytes = 0;
+    const kept: P2PPacket[] = [];
+    for (let i = this.head; i < this.items.length; i++) {
+      const p = this.items[i]!;
+      if (p.remoteSteamId === remote) {
+        count++;
+        bytes += p.data.byteLength;
+      } else kept.push(p);
+    }
+    this.items = kept;
+    this.head = 0;
+    return { count, bytes };
+  }
+}
+
+/** Who sent on a connection, and the channels seen from it. */
+export interface InboxLink {
+  readonly remote: SteamId;
+  readonly channels: Set<number>;
+}
+
+/** Received packets by channel, filled from one poll group. */
+export class Inbox {
+  /** Receive calls made, messages taken, and messages dropped as malformed or from unknown connections. */
+  receiveCalls = 0;
+  received = 0;
+  dropped = 0;
+  private readonly core: SocketsCore;
+  private readonly queues = new Map<number, PacketQueue>();
+  private readonly pointers = new BigUint64Array(SOCKETS_RECEIVE_BATCH);
+  private readonly pointerWords = new Uint32Array(this.pointers.buffer);
+  private readonly slab = new ByteSlab();
+  private queuedMessages = 0;
+  private queuedBytes = 0;
+  private drainedAt = -1;
+
+  constructor(core: SocketsCore) {
+    this.core = core;
+  }
+
+  /** The queue of `channel`, made on first use. */
+  queue(channel: number): PacketQueue {
+    let q = this.queues.get(channel);
+    if (q === undefined) {
+      q = new PacketQueue();
+      this.queues.set(channel, q);
+    }
+    return q;
+  }
+
+  /** Queues a packet that did not come through Steam (a send to ourselves). */
+  push(channel: number, packet: P2PPacket): void {
+    this.queue(channel).push(packet);
+    this.queuedMessages++;
+    this.queuedBytes += packet.data.byteLength;
+  }
+
+  /** Takes the next packet of `channel`, or undefined. */
+  shift(channel: number): P2PPacket | undefined {
+    const packet = this.queues.get(channel)?.shift();
+    if (packet !== undefined) {
+      this.queuedMessages--;
+      this.queuedBytes -= packet.data.byteLength;
+    }
+    return packet;
+  }
+
+  /** Drops what `remote` sent, on one channel or all. */
+  dropFrom(remote: SteamId, channel?: number): number {
+    let count = 0;
+    for (const [ch, q] of this.queues) {
+      if (channel !== undefined && ch !== channel) continue;
+      const gone = q.dropFrom(remote);
+      count += gone.count;
+      this.queuedMessages -= gone.count;
+      this.queuedBytes -= gone.bytes;
+    }
+    return count;
+  }
+
+  /** Lets the next {@link pull} ask Steam again (a new frame began). */
+  rearm(): void {
+    this.drainedAt = -1;
+  }
+
+  /**
+   * Takes up to {@link SOCKETS_RECEIVE_BATCH} messages from `group` into the queues. After a receive that
+   * came back short, Steam is not asked again until {@link rearm} or a millisecond has passed, so a
+   * drain loop over several channels costs one call per frame.
+   */
+  pull(group: number, linkOf: (connection: number) => InboxLink | undefined): void {
+    if (this.drainedAt >= 0 && performance.now() - this.drainedAt < DRAINED_MS) return;
+    if (this.queuedMessages >= QUEUE_LIMIT_MESSAGES || this.queuedBytes >= QUEUE_LIMIT_BYTES) return;
+    const { core } = this;
+    this.receiveCalls++;
+    const count = Math.min(
+      core.fn.ReceiveMessagesOnPollGroup(core.self, group, this.pointers, SOCKETS_RECEIVE_BATCH),
+      SOCKETS_RECEIVE_BATCH,
+    );
+    this.drainedAt = count < SOCKETS_RECEIVE_BATCH ? performance.now() : -1;
+    if (count <= 0) return;
+    const words = this.pointerWords;
+    let failure: unknown;
+    for (let i = 0; i < count; i++) {
+      const address = words[2 * i]! + words[2 * i + 1]! * 0x1_0000_0000;
+      if (address === 0) continue;
+      try {
+        if (failure === undefined) this.take(address, linkOf);
+      } catch (err) {
+        failure = err;
+      } finally {
+        core.fn.Message_Release(address);
+      }
+    }
+    if (failure !== undefined) throw failure;
+  }
+
+  /** Copies one message into its channel's queue. */
+  private take(address: number, linkOf: (connection: number) => InboxLink | undefined): void {
+    const heap = this.core.heap;
+    const at = heap.find(address, 216);
+    if (at < 0) {
+      this.takeSlow(address, linkOf);
+      return;
+    }
+    const w = heap.words;
+    const o = at >> 2;
+    const dataAddress = w[o]! + w[o + 1]! * 0x1_0000_0000;
+    const size = Math.max(0, w[o + 2]! | 0);
+    const link = linkOf(w[o + 3]!);
+    const lane = heap.bytes[at + 208]! | (heap.bytes[at + 209]! << 8);
+    if (link === undefined) {
+      this.dropped++;
+      return;
+    }
+    if (size === 0 || dataAddress === 0) {
+      this.deliver(link, lane, new Uint8Array(0), 0, 0);
+      return;
+    }
+    const d = heap.find(dataAddress, size);
+    if (d < 0) this.deliver(link, lane, this.core.copyBytes(dataAddress, size), 0, size);
+    else this.deliver(link, lane, heap.bytes, d, d + size);
+  }
+
+  private takeSlow(address: number, linkOf: (connection: number) => InboxLink | undefined): void {
+    const m = this.core.readMessage(address);
+    const link = linkOf(m.connection);
+    if (link === undefined) {
+      this.dropped++;
+      return;
+    }
+    this.deliver(link, m.lane, m.data, 0, m.data.byteLength);
+  }
+
+  /** Queues `bytes[start..end)` from `link` on the channel its lane (and header) says. */
+  private deliver(link: InboxLink, lane: number, bytes: Uint8Array, start: number, end: number): void {
+    let channel = lane;
+    let from = start;
+    if (lane >= HEADER_LANE) {
+      const header = lane === HEADER_LANE ? readVarint(bytes, start, end) : null;
+      // A message on a lane we never use, or with a bad channel number: a broken or hostile peer.
+      if (header === null) {
+        this.dropped++;
+        return;
+      }
+      channel = header[0];
+      from = start + header[1];
+    }
+    const n = end - from;
+    let data: Uint8Array;
+    if (n === 0) data = new Uint8Array(0);
+    else if (n <= SLAB_MAX_PACKET) {
+      data = this.slab.take(n);
+      data.set(bytes.subarray(from, end));
+    } else data = bytes.slice(from, end);
+    link.channels.add(channel);
+    this.queue(channel).push({ data, remoteSteamId: link.remote });
+    this.queuedMessages++;
+    this.queuedBytes += n;
+    this.received++;
+  }
+}

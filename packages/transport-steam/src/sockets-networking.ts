@@ -1,0 +1,553 @@
+/**
+ * {@link P2PNetworking} over `ISteamNetworkingSockets` P2P connections: the third backend.
+ *
+ * How the seam maps onto connections:
+ * - One listen socket on a virtual port (0 by default) and one poll group. Connections are made in
+ *   symmetric mode, so two peers that send to each other at once end up with one connection.
+ * - The first send to a peer opens a connection (`ConnectP2P`); an incoming connection is a
+ *   `sessionRequest` (re-emitted every 500 ms while it waits, as Steam re-sends the connect request),
+ *   accepted by `acceptP2PSessionWithUser` or by sending to that peer. One not accepted within
+ *   `TimeoutInitial` (10 s) is dropped by Steam, as an unaccepted legacy session is.
+ * - Channels: lanes 0..6 carry channels 0..6 unchanged; lane 7 carries every other channel, with the
+ *   channel number as a 1-5 byte varint in front of the payload. All 8 lanes have equal priority and
+ *   weight, so one busy channel does not hold up the others.
+ * - Sends are copied at once and leave in one `SendMessages` per flush: `flushP2PPackets()`, the start
+ *   of every `runCallbacks()`, or a full outbox. While a connection is being set up, sends wait in
+ *   JavaScript and go when it is up (Steam itself would drop unreliable ones); `UnreliableNoDelay` is
+ *   refused then (`ignored`). A packet Steam refuses because the connection just died goes again on a
+ *   new connection.
+ * - Receiving is one `ReceiveMessagesOnPollGroup` for every peer and lane (see sockets-inbox.ts).
+ * - A connection that fails (`ProblemDetectedLocally`, or closed by the peer before it was ever up)
+ *   is `sessionConnectFail`, once per session, with Steam's end reason in the detail. A connection the
+ *   peer closes after it was up ends quietly, as a legacy session does.
+ * - A send to yourself loops back in JavaScript (Steam would want you to accept your own connection).
+ * @packageDocumentation
+ */
+import { EventEmitter } from 'node:events';
+import { CallbackId, END_REASON_LOCAL_RIGHTS } from './constants.js';
+import type { SteamContext } from './context.js';
+import { CallbackPump } from './dispatch.js';
+import { failDetail } from './messages.js';
+import {
+  type P2PLimits,
+  type P2PNetworking,
+  type P2PNetworkingEvents,
+  type P2PPacket,
+  P2PSend,
+  type P2PSendFailure,
+  P2PSessionError,
+  type P2PSessionFailDetail,
+  type P2PSessionState,
+  SOCKETS_P2P_LIMITS,
+  type TypedEmitter,
+} from './p2p.js';
+import { SendFlags, SOCKETS_MAX_MESSAGE_BYTES } from './sockets-constants.js';
+import { decodeConnectionInfo, decodeRealTimeStatus, type SocketsCore } from './sockets-core.js';
+import { SteamNetworkingError } from './sockets-errors.js';
+import { HEADER_LANE, Inbox, type InboxLink } from './sockets-inbox.js';
+import { Outbox, type StagedPacket, varintSize } from './sockets-outbox.js';
+import type { SteamId } from './steam-id.js';
+import { checkBoolean, checkChannel, checkRemote, checkSend, checkSize } from './validate.js';
+
+/** Lanes per connection (channels 0..6, plus lane 7 for the rest). */
+export const SOCKETS_SEAM_LANES = 8;
+/** How often a waiting incoming connection is announced again as `sessionRequest` (Steam re-sends every 0.5 s). */
+export const SESSION_REQUEST_REPOST_MS = 500;
+/** Steam's default `SendBufferSize`: more bytes queued for one connection are refused (`limitExceeded`). */
+const SEND_BUFFER_BYTES = 512 * 1024;
+/** Bytes per ms Steam is assumed to send at least (`SendRateMin`, 256 KiB/s), to age what was handed over. */
+const MIN_SEND_RATE_PER_MS = 262_144 / 1000;
+
+/** Legacy send type → Sockets send flags (index = `P2PSend`): Steam's documented migration equivalents. */
+const SEND_FLAGS: readonly number[] = [
+  SendFlags.UnreliableNoNagle,
+  SendFlags.UnreliableNoDelay,
+  SendFlags.ReliableNoNagle,
+  SendFlags.Reliable,
+];
+
+/** A peer as this backend knows it: its connection, and what waits for it. */
+interface Link extends InboxLink {
+  handle: number;
+  state: 'connecting' | 'connected' | 'incoming' | 'failed';
+  /** Sends waiting for the connection to come up. */
+  held: { data: Uint8Array; sendType: P2PSend; channel: number }[];
+  heldBytes: number;
+  /** Bytes staged for the next flush, and bytes handed to Steam recently (aged by the send rate). */
+  stagedBytes: number;
+  recentBytes: number;
+  recentAt: number;
+  failPosted: boolean;
+  failure: { error: P2PSessionError; detail: P2PSessionFailDetail } | null;
+  lastRequestAt: number;
+}
+
+const FAIL_TOO_LARGE: P2PSendFailure = Object.freeze({ reason: 'tooLarge' });
+const FAIL_IGNORED: P2PSendFailure = Object.freeze({ reason: 'ignored', result: 41 });
+const FAIL_LIMIT: P2PSendFailure = Object.freeze({ reason: 'limitExceeded', result: 25 });
+const FAIL_CONNECT: P2PSendFailure = Object.freeze({ reason: 'failed' });
+
+function errorOf(endReason: number): P2PSessionError {
+  return endReason === END_REASON_LOCAL_RIGHTS ? P2PSessionError.NoRightsToApp : P2PSessionError.Timeout;
+}
+
+const Emitter = EventEmitter as unknown as new () => TypedEmitter<P2PNetworkingEvents>;
+
+/** The `ISteamNetworkingSockets` backend. */
+export class SocketsNetworking extends Emitter implements P2PNetworking {
+  readonly localSteamId: SteamId;
+  readonly limits: P2PLimits = SOCKETS_P2P_LIMITS;
+  lastSendFailure: P2PSendFailure | null = null;
+  /** Whether relays were allowed by the last `allowP2PPacketRelay` (recorded only; see the README). */
+  relayAllowed = true;
+  /** Packets Steam refused at a flush and that could not be sent again (diagnostics). */
+  sendsDropped = 0;
+
+  /** @internal */
+  readonly outbox: Outbox<Link>;
+  /** @internal */
+  readonly inbox: Inbox;
+  private readonly core: SocketsCore;
+  private readonly ctx: SteamContext;
+  private readonly pump: CallbackPump;
+  private readonly peers = new Map<SteamId, Link>();
+  private readonly byHandle = new Map<number, Link>();
+  private readonly listenSocket: number;
+  private readonly pollGroup: number;
+  private readonly virtualPort: number;
+  private readonly info = new Uint8Array(696);
+  private readonly status = new Uint8Array(120);
+  private readonly options: Uint8Array;
+  private loopbackOpen = false;
+
+  /** @internal Built by `initSteam`; creates the listen socket and the poll group. */
+  constructor(core: SocketsCore, localSteamId: SteamId, virtualPort: number) {
+    super();
+    this.core = core;
+    this.ctx = core.ctx;
+    this.localSteamId = localSteamId;
+    this.virtualPort = virtualPort;
+    this.pump = new CallbackPump(core.ctx);
+    this.outbox = new Outbox(core);
+    this.inbox = new Inbox(core);
+    // SymmetricConnect (37) = 1 on the listen socket and on every connection we make.
+    this.options = new Uint8Array(16);
+    const v = new DataView(this.options.buffer);
+    v.setInt32(0, 37, true);
+    v.setInt32(4, 1, true);
+    v.setInt32(8, 1, true);
+    this.listenSocket = core.fn.CreateListenSocketP2P(core.self, virtualPort, 1, this.options);
+    if (this.listenSocket === 0) {
+      throw new SteamNetworkingError(
+        'CREATE_LISTEN_SOCKET_FAILED',
+        `Steam would not listen on virtual port ${virtualPort}: pick another socketsVirtualPort, or close what listens there.`,
+      );
+    }
+    this.pollGroup = core.fn.CreatePollGroup(core.self);
+    if (this.pollGroup === 0) {
+      core.fn.CloseListenSocket(core.self, this.listenSocket);
+      throw new SteamNetworkingError(
+        'CREATE_POLL_GROUP_FAILED',
+        'Steam could not create a poll group: try again.',
+      );
+    }
+    core.backendListenSocket = this.listenSocket;
+    this.ctx.callbackHandlers.add(this.onCallback);
+    this.ctx.shutdownHooks.push(() => this.flush());
+  }
+
+  private readonly linkOf = (connection: number): Link | undefined => this.byHandle.get(connection);
+
+  private newLink(remote: SteamId, handle: number, state: Link['state']): Link {
+    const link: Link = {
+      remote,
+      channels: new Set(),
+      handle,
+      state,
+      held: [],
+      heldBytes: 0,
+      stagedBytes: 0,
+      recentBytes: 0,
+      recentAt: 0,
+      failPosted: false,
+      failure: null,
+      lastRequestAt: 0,
+    };
+    this.peers.set(remote, link);
+    return link;
+  }
+
+  private adopt(link: Link, handle: number): void {
+    link.handle = handle;
+    this.byHandle.set(handle, link);
+    this.core.backendConnections.add(handle);
+  }
+
+  /** Forgets `link`'s connection (closing the handle when `close`), keeping the link itself. */
+  private release(link: Link, close: boolean, reason = 0): void {
+    if (link.handle === 0) return;
+    this.byHandle.delete(link.handle);
+    this.core.backendConnections.delete(link.handle);
+    if (close) this.core.fn.CloseConnection(this.core.self, link.handle, reason, null, false);
+    link.handle = 0;
+  }
+
+  /** Opens a connection to `remote` for `link` (a new attempt); false when Steam refused at once. */
+  private connect(link: Link): boolean {
+    const { core } = this;
+    const handle = core.fn.ConnectP2P(
+      core.self,
+      core.identity(link.remote),
+      this.virtualPort,
+      1,
+      this.options,
+    );
+    if (handle === 0) return false;
+    this.adopt(link, handle);
+    link.state = 'connecting';
+    core.fn.SetConnectionPollGroup(core.self, handle, this.pollGroup);
+    core.fn.ConfigureConnectionLanes(core.self, handle, SOCKETS_SEAM_LANES, null, null);
+    return true;
+  }
+
+  /** Accepts `link`'s waiting incoming connection (explicitly, or because we send to it). */
+  private accept(link: Link): void {
+    const { core } = this;
+    core.fn.AcceptConnection(core.self, link.handle);
+    core.fn.ConfigureConnectionLanes(core.self, link.handle, SOCKETS_SEAM_LANES, null, null);
+    link.state = 'connected';
+  }
+
+  sendP2PPacket(remote: SteamId, data: Uint8Array, sendType: P2PSend, channel?: number): boolean {
+    this.ctx.assertLive('sendP2PPacket');
+    const ch = checkSend(remote, data, sendType, channel, this.limits);
+    if (typeof ch !== 'number') {
+      this.lastSendFailure = ch;
+      return false;
+    }
+    const header = ch < HEADER_LANE ? 0 : varintSize(ch);
+    if (header > 0 && data.byteLength + header > SOCKETS_MAX_MESSAGE_BYTES) {
+      this.lastSendFailure = FAIL_TOO_LARGE;
+      return false;
+    }
+    if (remote === this.localSteamId) {
+      this.loopbackOpen = true;
+      this.inbox.push(ch, { data: data.slice(), remoteSteamId: remote });
+      this.lastSendFailure = null;
+      return true;
+    }
+    let link = this.peers.get(remote);
+    if (link === undefined) link = this.newLink(remote, 0, 'failed');
+    if (link.state === 'incoming') this.accept(link);
+    else if (link.state === 'failed' && !this.connect(link)) {
+      this.lastSendFailure = FAIL_CONNECT;
+      return false;
+    }
+    link.channels.add(ch);
+    if (link.state === 'connecting') return this.hold(link, data, sendType, ch);
+    if (!this.roomFor(link, data.byteLength + header)) {
+      this.lastSendFailure = FAIL_LIMIT;
+      return false;
+    }
+    if (this.outbox.full) this.flush();
+    this.outbox.stage(
+      link,
+      link.handle,
+      SEND_FLAGS[sendType]!,
+      ch < HEADER_LANE ? ch : HEADER_LANE,
+      header,
+      ch,
+      sendType,
+      data,
+    );
+    link.stagedBytes += data.byteLength + header;
+    this.lastSendFailure = null;
+    return true;
+  }
+
+  /** Keeps a send until the connection is up (a copy: the caller may reuse `data`). */
+  private hold(link: Link, data: Uint8Array, sendType: P2PSend, channel: number): boolean {
+    if (sendType === P2PSend.UnreliableNoDelay) {
+      this.lastSendFailure = FAIL_IGNORED;
+      return false;
+    }
+    if (link.heldBytes + data.byteLength > SEND_BUFFER_BYTES) {
+      this.lastSendFailure = FAIL_LIMIT;
+      return false;
+    }
+    link.held.push({ data: data.slice(), sendType, channel });
+    link.heldBytes += data.byteLength;
+    this.lastSendFailure = null;
+    return true;
+  }
+
+  /**
+   * Whether Steam can take `size` more bytes for `link`. Only when much was handed over recently is
+   * Steam asked (one call) how much it still holds, so a game's usual traffic costs nothing here.
+   */
+  private roomFor(link: Link, size: number): boolean {
+    const now = performance.now();
+    link.recentBytes = Math.max(0, link.recentBytes - (now - link.recentAt) * MIN_SEND_RATE_PER_MS);
+    link.recentAt = now;
+    if (link.recentBytes + link.stagedBytes + size <= SEND_BUFFER_BYTES / 2) return true;
+    const code = this.core.fn.GetConnectionRealTimeStatus(this.core.self, link.handle, this.status, 0, null);
+    if (code !== 1) return true; // dying: the flush will tell
+    const s = decodeRealTimeStatus(this.status);
+    link.recentBytes = s.pendingReliable + s.pendingUnreliable;
+    return link.recentBytes + link.stagedBytes + size <= SEND_BUFFER_BYTES;
+  }
+
+  flushP2PPackets(): void {
+    this.ctx.assertLive('flushP2PPackets');
+    this.flush();
+  }
+
+  private flush(): void {
+    if (this.outbox.size === 0) return;
+    for (const link of this.peers.values()) {
+      link.recentBytes += link.stagedBytes;
+      link.stagedBytes = 0;
+    }
+    // Re-sends from `refused` must not change what the caller last saw.
+    const seen = this.lastSendFailure;
+    this.outbox.flush(this.refused);
+    this.lastSendFailure = seen;
+  }
+
+  /**
+   * A packet Steam did not take. When its connection died between the send and the flush (the peer
+   * closed it; NoConnection, InvalidState, or the handle is gone), it goes again on a new connection,
+   * as a legacy send starts a new session; otherwise it is counted as dropped.
+   */
+  private readonly refused = (packet: StagedPacket<Link>, result: number, handle: number): void => {
+    const link = packet.link;
+    const died = result === 3 || result === 11 || result === 8;
+    if (died && this.peers.get(link.remote) === link) {
+      if (link.handle === handle && link.state !== 'failed') {
+        this.release(link, true);
+        link.state = 'failed';
+      }
+      if (link.state !== 'failed' || this.connect(link)) {
+        const data = packet.bytes.subarray(packet.payloadAt);
+        if (link.state === 'connecting') this.hold(link, data, packet.sendType as P2PSend, packet.channel);
+        else this.sendP2PPacket(link.remote, data, packet.sendType as P2PSend, packet.channel);
+        return;
+      }
+    }
+    if (result === 25) link.recentBytes = SEND_BUFFER_BYTES;
+    this.sendsDropped++;
+  };
+
+  getAvailableP2PPacketSize(channel?: number): number | null {
+    this.ctx.assertLive('getAvailableP2PPacketSize');
+    const ch = checkChannel(channel);
+    const q = this.inbox.queue(ch);
+    if (q.size === 0) this.inbox.pull(this.pollGroup, this.linkOf);
+    return q.peek()?.data.byteLength ?? null;
+  }
+
+  readP2PPacket(size: number, channel?: number): P2PPacket | null {
+    this.ctx.assertLive('readP2PPacket');
+    const want = checkSize(size);
+    const ch = checkChannel(channel);
+    if (this.inbox.queue(ch).size === 0) this.inbox.pull(this.pollGroup, this.linkOf);
+    const packet = this.inbox.shift(ch);
+    if (packet === undefined) return null;
+    // As legacy Steam: a smaller buffer truncates the packet and the rest is lost.
+    return packet.data.byteLength <= want
+      ? packet
+      : { data: packet.data.subarray(0, want), remoteSteamId: packet.remoteSteamId };
+  }
+
+  acceptP2PSessionWithUser(remote: SteamId): boolean {
+    this.ctx.assertLive('acceptP2PSessionWithUser');
+    if (!checkRemote(remote)) return false;
+    const link = this.peers.get(remote);
+    if (link?.state === 'incoming') this.accept(link);
+    // Steam's Accept fails when nothing waits; the seam promises false only for an invalid id.
+    return true;
+  }
+
+  allowP2PPacketRelay(allow: boolean): boolean {
+    this.ctx.assertLive('allowP2PPacketRelay');
+    this.relayAllowed = checkBoolean('allow', allow);
+    return true;
+  }
+
+  closeP2PChannelWithUser(remote: SteamId, channel: number): boolean {
+    this.ctx.assertLive('closeP2PChannelWithUser');
+    const valid = checkRemote(remote);
+    const ch = checkChannel(channel);
+    if (!valid) return false;
+    if (remote === this.localSteamId) {
+      const was = this.loopbackOpen;
+      this.inbox.dropFrom(remote, ch);
+      return was;
+    }
+    const link = this.peers.get(remote);
+    if (link === undefined || !link.channels.delete(ch)) return false;
+    this.inbox.dropFrom(remote, ch);
+    // Closing the last open channel closes the session.
+    if (link.channels.size === 0) this.closeP2PSessionWithUser(remote);
+    return true;
+  }
+
+  closeP2PSessionWithUser(remote: SteamId): boolean {
+    this.ctx.assertLive('closeP2PSessionWithUser');
+    if (!checkRemote(remote)) return false;
+    this.inbox.dropFrom(remote);
+    if (remote === this.localSteamId) {
+      const was = this.loopbackOpen;
+      this.loopbackOpen = false;
+      return was;
+    }
+    const link = this.peers.get(remote);
+    if (link === undefined) return false;
+    this.outbox.drop(link);
+    this.release(link, true);
+    this.peers.delete(remote);
+    return true;
+  }
+
+  getP2PSessionState(remote: SteamId): P2PSessionState | null {
+    this.ctx.assertLive('getP2PSessionState');
+    if (!checkRemote(remote)) return null;
+    if (remote === this.localSteamId) {
+      if (!this.loopbackOpen) return null;
+      return {
+        connectionActive: true,
+        connecting: false,
+        sessionError: P2PSessionError.None,
+        usingRelay: false,
+        bytesQueuedForSend: 0,
+        packetsQueuedForSend: 0,
+        remoteIp: 0x7f000001,
+        remotePort: 0,
+      };
+    }
+    const link = this.peers.get(remote);
+    if (link === undefined) return null;
+    const quiet = {
+      connectionActive: false,
+      connecting: false,
+      sessionError: link.failure?.error ?? P2PSessionError.None,
+      usingRelay: false,
+      bytesQueuedForSend: link.heldBytes,
+      packetsQueuedForSend: link.held.length,
+      remoteIp: 0,
+      remotePort: 0,
+    };
+    if (link.handle === 0 || !this.core.fn.GetConnectionInfo(this.core.self, link.handle, this.info))
+      return quiet;
+    const info = decodeConnectionInfo(this.info);
+    const live =
+      this.core.fn.GetConnectionRealTimeStatus(this.core.self, link.handle, this.status, 0, null) === 1;
+    const status = live ? decodeRealTimeStatus(this.status) : null;
+    const ip = info.remoteAddress?.ip.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
+    return {
+      connectionActive: info.state === 'connected',
+      connecting:
+        link.state === 'connecting' && (info.state === 'connecting' || info.state === 'findingRoute'),
+      sessionError: quiet.sessionError,
+      usingRelay: info.flags.relayed,
+      bytesQueuedForSend:
+        link.heldBytes + link.stagedBytes + (status ? status.pendingReliable + status.pendingUnreliable : 0),
+      packetsQueuedForSend: link.held.length,
+      remoteIp: ip ? ((+ip[1]! << 24) | (+ip[2]! << 16) | (+ip[3]! << 8) | +ip[4]!) >>> 0 : 0,
+      remotePort: info.remoteAddress?.port ?? 0,
+    };
+  }
+
+  runCallbacks(): void {
+    this.ctx.assertLive('runCallbacks');
+    this.flush();
+    this.pump.run();
+    // Connections that came up released their held packets: send them now, not a frame later.
+    this.flush();
+    const now = performance.now();
+    for (const link of this.peers.values()) {
+      if (link.state === 'incoming' && now - link.lastRequestAt >= SESSION_REQUEST_REPOST_MS) {
+        link.lastRequestAt = now;
+        this.emit('sessionRequest', link.remote);
+      }
+    }
+    this.inbox.rearm();
+  }
+
+  /** Status changes of this backend's connections (1221), whoever pumps. */
+  private readonly onCallback = (id: number, param: bigint, size: number): void => {
+    if (id !== CallbackId.ConnectionStatusChanged || size < this.core.statusOldStateAt + 4) return;
+    const change = this.core.decodeStatusChange(param, size);
+    const handle = change.connection as number;
+    const link = this.byHandle.get(handle);
+    const state = change.info.state;
+    if (link === undefined) {
+      if (state === 'connecting' && change.info.listenSocket === this.listenSocket)
+        this.incoming(handle, change.info.remote);
+      return;
+    }
+    if (state === 'connected') this.connected(link);
+    else if (state === 'closedByPeer' || state === 'problemDetectedLocally') {
+      this.ended(link, change.info.endReason, change.info.endDebug, state === 'problemDetectedLocally');
+    }
+  };
+
+  private incoming(handle: number, remote: SteamId | null): void {
+    const { core } = this;
+    const existing = remote === null ? undefined : this.peers.get(remote);
+    if (
+      remote === null ||
+      remote === this.localSteamId ||
+      (existing !== undefined && existing.state !== 'failed')
+    ) {
+      // Not a peer this seam can answer, or one it already has a connection with.
+      core.fn.CloseConnection(core.self, handle, 0, null, false);
+      return;
+    }
+    const link = existing ?? this.newLink(remote, 0, 'incoming');
+    link.state = 'incoming';
+    this.adopt(link, handle);
+    core.fn.SetConnectionPollGroup(core.self, handle, this.pollGroup);
+    link.lastRequestAt = performance.now();
+    this.emit('sessionRequest', remote);
+  }
+
+  private connected(link: Link): void {
+    if (link.state === 'connecting') link.state = 'connected';
+    if (link.held.length === 0) return;
+    const held = link.held;
+    link.held = [];
+    link.heldBytes = 0;
+    const seen = this.lastSendFailure;
+    for (const h of held) this.sendP2PPacket(link.remote, h.data, h.sendType, h.channel);
+    this.lastSendFailure = seen;
+  }
+
+  private ended(link: Link, endReason: number, debug: string, problem: boolean): void {
+    const wasUp = link.state === 'connected';
+    const wasIncoming = link.state === 'incoming';
+    // Take what already arrived before the handle (and Steam's queue with it) goes.
+    this.inbox.rearm();
+    this.inbox.pull(this.pollGroup, this.linkOf);
+    this.outbox.drop(link);
+    this.release(link, true);
+    link.held = [];
+    link.heldBytes = 0;
+    if (wasIncoming || (wasUp && !problem)) {
+      // A request nobody took, or a session the peer ended: quietly gone, as in the legacy API.
+      this.peers.delete(link.remote);
+      return;
+    }
+    link.state = 'failed';
+    const detail = failDetail(endReason, debug);
+    link.failure = { error: errorOf(endReason), detail };
+    if (link.failPosted) return;
+    link.failPosted = true;
+    this.emit('sessionConnectFail', link.remote, link.failure.error, detail);
+  }
+}
+
+/** @internal Exposed for tests: the send flags each `P2PSend` maps to. */
+export function socketsSendFlags(sendType: P2PSend): number {
+  return SEND_FLAGS[sendType]!;
+}

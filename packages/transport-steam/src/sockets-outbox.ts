@@ -1,0 +1,188 @@
+/**
+ * The Sockets backend's outbox: the packets of one tick, copied at `sendP2PPacket` time (the seam's
+ * promise) and handed to Steam in one `SendMessages` call per flush. A flush costs one
+ * `AllocateMessage` per packet plus one `SendMessages`; the payloads and the message fields are written
+ * into Steam's buffers from JavaScript through {@link NativeHeap} views, without a call per copy.
+ * The staged copies stay until the results are read, so packets Steam refused because their
+ * connection died in the meantime can be sent again on a new connection.
+ * @packageDocumentation
+ */
+import { ByteSlab, SLAB_MAX_PACKET } from './slab.js';
+import type { SocketsCore } from './sockets-core.js';
+import { SteamNetworkingError } from './sockets-errors.js';
+
+/** Most packets one `SendMessages` call carries; a fuller tick flushes early. */
+export const OUTBOX_BATCH = 256;
+
+/** What a staged packet is for, so a refused one can be sent again or counted. */
+export interface StagedPacket<L> {
+  readonly link: L;
+  /** The Steam message: a channel header (channels ≥ 7) and the payload. */
+  readonly bytes: Uint8Array;
+  /** Where the payload starts in {@link bytes}. */
+  readonly payloadAt: number;
+  readonly sendType: number;
+  readonly channel: number;
+}
+
+/** Packets waiting for the next flush. */
+export class Outbox<L> {
+  /** Packets handed to Steam and flushes so far (diagnostics). */
+  sent = 0;
+  flushes = 0;
+  private readonly core: SocketsCore;
+  private readonly slab = new ByteSlab();
+  private readonly handles = new Uint32Array(OUTBOX_BATCH);
+  private readonly flags = new Int32Array(OUTBOX_BATCH);
+  private readonly lanes = new Uint16Array(OUTBOX_BATCH);
+  private readonly staged: (StagedPacket<L> | undefined)[] = new Array(OUTBOX_BATCH);
+  /** The message pointers for `SendMessages`, as uint32 halves (no BigInt per packet). */
+  private readonly pointers = new Uint32Array(OUTBOX_BATCH * 2);
+  private readonly results = new BigInt64Array(OUTBOX_BATCH);
+  private readonly resultWords = new Int32Array(this.results.buffer);
+  private n = 0;
+
+  constructor(core: SocketsCore) {
+    this.core = core;
+  }
+
+  /** Packets staged and not yet flushed. */
+  get size(): number {
+    return this.n;
+  }
+
+  /** True when the outbox is full and must be flushed before the next {@link stage}. */
+  get full(): boolean {
+    return this.n === OUTBOX_BATCH;
+  }
+
+  /**
+   * Copies a `channelHeader`-byte varint of `channel` and then `data` into the outbox, for `handle`.
+   */
+  stage(
+    link: L,
+    handle: number,
+    flags: number,
+    lane: number,
+    channelHeader: number,
+    channel: number,
+    sendType: number,
+    data: Uint8Array,
+  ): void {
+    const size = channelHeader + data.byteLength;
+    const bytes = size <= SLAB_MAX_PACKET ? this.slab.take(size) : new Uint8Array(size);
+    if (channelHeader > 0) writeVarint(bytes, channel);
+    bytes.set(data, channelHeader);
+    const i = this.n++;
+    this.handles[i] = handle;
+    this.flags[i] = flags;
+    this.lanes[i] = lane;
+    this.staged[i] = { link, bytes, payloadAt: channelHeader, sendType, channel };
+  }
+
+  /** Drops the staged packets of `link` (its session was closed: its queued data goes). */
+  drop(link: L): void {
+    let kept = 0;
+    for (let i = 0; i < this.n; i++) {
+      const s = this.staged[i]!;
+      if (s.link === link) continue;
+      this.handles[kept] = this.handles[i]!;
+      this.flags[kept] = this.flags[i]!;
+      this.lanes[kept] = this.lanes[i]!;
+      this.staged[kept++] = s;
+    }
+    for (let i = kept; i < this.n; i++) this.staged[i] = undefined;
+    this.n = kept;
+  }
+
+  /**
+   * Hands every staged packet to Steam in one `SendMessages` call. `refused` is called for each packet
+   * Steam did not take, with its `EResult`, after all results are in.
+   */
+  flush(refused: (packet: StagedPacket<L>, result: number, handle: number) => void): void {
+    const n = this.n;
+    if (n === 0) return;
+    this.n = 0;
+    const { core } = this;
+    const { fn, utilsFn } = core;
+    const pointers = this.pointers;
+    let allocated = 0;
+    try {
+      for (; allocated < n; allocated++) {
+        const s = this.staged[allocated]!;
+        const address = utilsFn.AllocateMessage(core.utils, s.bytes.byteLength);
+        if (address === 0) {
+          throw new SteamNetworkingError(
+            'ALLOCATE_FAILED',
+            'Steam could not allocate a message buffer: free memory, or send less per tick.',
+          );
+        }
+        core.writeOutgoing(
+          address,
+          this.handles[allocated]!,
+          this.flags[allocated]!,
+          this.lanes[allocated]!,
+          s.bytes,
+        );
+        pointers[allocated * 2] = address >>> 0;
+        pointers[allocated * 2 + 1] = Math.floor(address / 0x1_0000_0000);
+      }
+    } catch (err) {
+      // Nothing was handed over: release what was allocated, keep nothing half-sent.
+      for (let i = 0; i < allocated; i++)
+        fn.Message_Release(pointers[i * 2]! + pointers[i * 2 + 1]! * 0x1_0000_0000);
+      this.clear(n);
+      throw err;
+    }
+    // From here Steam owns every message, sent or refused (SDK 1.62 SendMessages semantics).
+    fn.SendMessages(core.self, n, pointers, this.results);
+    this.flushes++;
+    this.sent += n;
+    const words = this.resultWords;
+    let failures: [StagedPacket<L>, number, number][] | null = null;
+    for (let i = 0; i < n; i++) {
+      // A message number (> 0) or -EResult: negative results have a negative high word.
+      if (words[i * 2 + 1]! >= 0 && (words[i * 2]! !== 0 || words[i * 2 + 1]! !== 0)) continue;
+      failures ??= [];
+      failures.push([this.staged[i]!, -words[i * 2]!, this.handles[i]!]);
+    }
+    this.clear(n);
+    if (failures !== null) for (const [packet, result, handle] of failures) refused(packet, result, handle);
+  }
+
+  private clear(n: number): void {
+    for (let i = 0; i < n; i++) this.staged[i] = undefined;
+  }
+}
+
+/** Bytes of `value` as an unsigned LEB128 varint (1 to 5 for an int32 channel). */
+export function varintSize(value: number): number {
+  let n = 1;
+  for (let v = value >>> 7; v !== 0; v >>>= 7) n++;
+  return n;
+}
+
+/** Writes `value` as an unsigned LEB128 varint at the start of `bytes`. */
+export function writeVarint(bytes: Uint8Array, value: number): void {
+  let v = value >>> 0;
+  let i = 0;
+  while (v >= 0x80) {
+    bytes[i++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  bytes[i] = v;
+}
+
+/**
+ * Reads an unsigned LEB128 varint of at most 5 bytes from `bytes[at..end)`: the value and the bytes it
+ * took, or `null` when it is truncated, too long, or above the int32 channel range (a hostile peer).
+ */
+export function readVarint(bytes: Uint8Array, at: number, end: number): [number, number] | null {
+  let value = 0;
+  for (let i = 0; i < 5 && at + i < end; i++) {
+    const b = bytes[at + i]!;
+    value += (b & 0x7f) * 2 ** (7 * i);
+    if ((b & 0x80) === 0) return value <= 0x7fffffff ? [value, i + 1] : null;
+  }
+  return null;
+}

@@ -254,7 +254,7 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
       link,
       link.handle,
       SEND_FLAGS[sendType]!,
-      ch < HEADER_LANE ? ch : HEADER_LANE,
+      Math.min(ch, HEADER_LANE),
       header,
       ch,
       sendType,

@@ -19,9 +19,18 @@ function loadedBy(target: string): string[] {
 describe('entry points', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
-  it('the seam entry loads only the seam: the interface, SteamIDs, errors, limits and the clock', () => {
+  it('the seam entry loads only the seam: the interface, SteamIDs, errors, limits, the clock and the Sockets types', () => {
     const own = loadedBy('@steamwire/transport-steam').filter((f) => !f.includes(':'));
-    expect(own.sort()).toEqual(['clock.js', 'errors.js', 'index.js', 'p2p.js', 'steam-id.js']);
+    // sockets-types.js is type-only (`export type *`): Node never loads it.
+    expect(own.sort()).toEqual([
+      'clock.js',
+      'errors.js',
+      'index.js',
+      'p2p.js',
+      'sockets-constants.js',
+      'sockets-errors.js',
+      'steam-id.js',
+    ]);
   });
 
   it('the seam entry reaches no koffi and no binding module, even indirectly', () => {
@@ -35,13 +44,20 @@ describe('entry points', () => {
       'dispatch.js',
       'structs.js',
       'doctor.js',
+      'sockets-api.js',
+      'sockets-core.js',
+      'sockets-networking.js',
+      'utils-api.js',
+      'heap.js',
     ])
       expect(all).not.toContain(binding);
   });
 
   it('the binding entry holds the binding (the check above can fail) but still loads koffi lazily', () => {
     const all = loadedBy('@steamwire/transport-steam/steam');
-    expect(all).toEqual(expect.arrayContaining(['steam.js', 'init.js', 'legacy.js', 'messages.js']));
+    expect(all).toEqual(
+      expect.arrayContaining(['steam.js', 'init.js', 'legacy.js', 'messages.js', 'sockets-networking.js']),
+    );
     expect(all.filter((u) => /node_modules\/koffi/.test(u))).toEqual([]);
   });
 });

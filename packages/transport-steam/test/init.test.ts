@@ -36,8 +36,10 @@ describe('initSteam: arguments and locating', () => {
   it('rejects malformed options with InvalidArgumentError before touching any library', () => {
     expect(() => initSteam({ appId: -1 })).toThrow(InvalidArgumentError);
     expect(() => initSteam({ appId: 1.5 })).toThrow(InvalidArgumentError);
-    expect(() => initSteam({ backend: 'sockets' as never })).toThrow(InvalidArgumentError);
+    expect(() => initSteam({ backend: 'sockets-v2' as never })).toThrow(InvalidArgumentError);
     expect(() => initSteam({ libraryPath: '' })).toThrow(InvalidArgumentError);
+    expect(() => initSteam({ backend: 'sockets', socketsVirtualPort: -1 })).toThrow(InvalidArgumentError);
+    expect(() => initSteam({ backend: 'sockets', socketsVirtualPort: 1.5 })).toThrow(InvalidArgumentError);
   });
 
   it('LIBRARY_NOT_FOUND lists every path tried, in the message and in `tried`', () => {

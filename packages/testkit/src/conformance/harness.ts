@@ -5,7 +5,7 @@
  * so the implementations cannot drift apart.
  * @packageDocumentation
  */
-import type { P2PNetworking, SteamId } from '@steamwire/transport-steam';
+import type { P2PLimits, P2PNetworking, SteamId } from '@steamwire/transport-steam';
 
 /** Options for one fresh world of peers. */
 export interface ConformanceWorldOptions {
@@ -35,6 +35,11 @@ export interface ConformanceWorld {
    * Optional; the suite assumes `connectTimeoutMs` when absent.
    */
   readonly unacceptedDropMs?: number;
+  /**
+   * The size limits Steam documents for the API under test, which `limits` must not exceed. Optional;
+   * the suite assumes `ISteamNetworking`'s (1200 bytes unreliable, 1 MiB reliable) when absent.
+   */
+  readonly documentedLimits?: P2PLimits;
   /** Releases every resource (processes, sockets, timers). */
   teardown(): Promise<void>;
 }

@@ -7,7 +7,14 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { P2PNetworking, SteamBackend, SteamId, SteamSession } from '@steamwire/transport-steam/steam';
+import {
+  type P2PNetworking,
+  SESSION_REQUEST_REPOST_MS,
+  SOCKETS_P2P_LIMITS,
+  type SteamBackend,
+  type SteamId,
+  type SteamSession,
+} from '@steamwire/transport-steam/steam';
 import type {
   ConformanceHarness,
   ConformanceWorld,
@@ -21,9 +28,13 @@ import { createNativeFakePeer } from './peer.js';
 export interface NativeFakeHarnessOptions {
   /** The binding's backend under test. */
   backend: SteamBackend;
-  /** Connect timeout of every peer, ms (default 1500; Steam's is ~20000). */
+  /**
+   * Connect timeout of every peer, ms (default 1500; Steam's is ~20000 for the legacy API, 10000 for
+   * Messages and Sockets). The `sockets` backend gets it through Steam's own `TimeoutInitial` and
+   * `TimeoutConnected` configuration values.
+   */
   connectTimeoutMs?: number;
-  /** Session request re-post interval, ms (default 500). */
+  /** Session request re-post interval, ms (default 500; the `sockets` backend always re-posts every 500 ms). */
   sessionRequestRepostMs?: number;
   /** Promised upper bound on the delivery of one small packet, ms (default 100). */
   deliveryMs?: number;
@@ -37,6 +48,8 @@ const UNSUPPORTED: Record<SteamBackend, Record<string, string>> = {
   // The size-limit behaviours read each backend's own `limits` (512 KiB for Messages), so every
   // behaviour applies to both backends.
   messages: {},
+  // Sockets checks its limits against the ones Steam documents for it (512 KiB either way).
+  sockets: {},
 };
 
 // Individual SteamIDs (universe 1, type 1, instance 1), from a random base so that concurrent test
@@ -92,8 +105,8 @@ function checkMs(option: string, value: number): number {
  */
 export function nativeFakeHarness(options: NativeFakeHarnessOptions): ConformanceHarness {
   const backend = options.backend;
-  if (backend !== 'legacy' && backend !== 'messages') {
-    throw new InvalidNativeFakeOptionError('backend', "'legacy' or 'messages'", backend);
+  if (backend !== 'legacy' && backend !== 'messages' && backend !== 'sockets') {
+    throw new InvalidNativeFakeOptionError('backend', "'legacy', 'messages' or 'sockets'", backend);
   }
   const connectTimeoutMs = checkMs('connectTimeoutMs', options.connectTimeoutMs ?? 1500);
   const sessionRequestRepostMs = checkMs('sessionRequestRepostMs', options.sessionRequestRepostMs ?? 500);
@@ -129,23 +142,33 @@ export function nativeFakeHarness(options: NativeFakeHarnessOptions): Conformanc
           }),
         );
       }
+      if (backend === 'sockets') {
+        // Steam's own knobs for the Sockets timeouts (defaults 10 s): the fake honours them as Steam does.
+        for (const session of sessions) {
+          session.utils.setConfigValue('TimeoutInitial', connectTimeoutMs);
+          session.utils.setConfigValue('TimeoutConnected', connectTimeoutMs);
+        }
+      }
     } catch (err) {
       await teardown();
       throw err;
     }
     const peers: readonly P2PNetworking[] = sessions.map((s) => s.networking);
     // Reading the state of a session nobody has makes the fake poll its socket and run its timers
-    // without consuming packets or emitting events (the suite calls runCallbacks itself).
+    // without consuming packets or emitting events (the suite calls runCallbacks itself). The Sockets
+    // backend answers that from JavaScript, so there the relay status (a Steam call) does it.
     const pumpId = allocateSteamId();
     const pumpAll = (): void => {
-      for (const peer of peers) peer.getP2PSessionState(pumpId);
+      if (backend === 'sockets') for (const session of sessions) session.utils.getRelayNetworkStatus();
+      else for (const peer of peers) peer.getP2PSessionState(pumpId);
     };
     return {
       peers,
       absentPeerId: allocateSteamId(),
       connectTimeoutMs,
-      sessionRequestRepostMs,
+      sessionRequestRepostMs: backend === 'sockets' ? SESSION_REQUEST_REPOST_MS : sessionRequestRepostMs,
       deliveryMs,
+      ...(backend === 'sockets' && { documentedLimits: SOCKETS_P2P_LIMITS }),
       async advance(ms: number): Promise<void> {
         const deadline = performance.now() + Math.max(0, ms);
         for (;;) {

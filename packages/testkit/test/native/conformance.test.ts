@@ -1,5 +1,5 @@
 // The shared conformance suite against the real koffi binding over the native fake library, one
-// process, one copy of the library per peer, real time, for both backends.
+// process, one copy of the library per peer, real time, for every backend.
 // The tests mostly wait out real timeouts and each world is isolated (own library copies, own peer
 // registry), so they run concurrently to keep the package's test run short.
 import { describe } from 'vitest';
@@ -10,3 +10,5 @@ describe.concurrent('native fake, legacy backend', () =>
   conformanceSuite(nativeFakeHarness({ backend: 'legacy' })));
 describe.concurrent('native fake, messages backend', () =>
   conformanceSuite(nativeFakeHarness({ backend: 'messages' })));
+describe.concurrent('native fake, sockets backend', () =>
+  conformanceSuite(nativeFakeHarness({ backend: 'sockets' })));

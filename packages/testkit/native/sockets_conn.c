@@ -325,10 +325,12 @@ int sw_sockets_auth_touch(void) {
 
 static void conn_tick(sw_conn *c, int64_t now) {
   if (c->pipe) {
+    /* No network to time out on; only an incoming end nobody accepts gives up, and Nagle still runs. */
     if (c->state == k_ESteamNetworkingConnectionState_Connecting && !c->outbound &&
         now - c->start_us >= sw_conn_cfg_int(c, SWC_TimeoutInitial) * 1000)
       sw_conn_set_state(c, k_ESteamNetworkingConnectionState_ProblemDetectedLocally,
                         k_ESteamNetConnectionEnd_Misc_Timeout, "App didn't accept or close incoming connection in time.");
+    if (c->state == k_ESteamNetworkingConnectionState_Connected) sw_sock_wire_tick(c, now);
     return;
   }
   int64_t initial_us = sw_conn_cfg_int(c, SWC_TimeoutInitial) * 1000;

@@ -303,7 +303,7 @@ static void on_ack(sw_conn *c, uint32_t acked, int64_t now) {
     }
     if (t->tries == 1) {
       int64_t sample = now - t->first_sent_us;
-      c->srtt_us = c->srtt_us < 0 ? sample : (7 * c->srtt_us + sample) / 8;
+      c->srtt_us = c->srtt_us < 0 ? sample : (c->srtt_us + 3 * sample) / 4;
     }
     c->inflight -= t->f.len;
     c->unacked_reliable -= t->f.len;
@@ -548,7 +548,7 @@ static void process(const uint8_t *buf, size_t len, uint16_t port, bool pipe) {
     case SWS_PONG:
       if (h.stamp > 0 && h.stamp <= now) {
         int64_t sample = now - h.stamp;
-        c->srtt_us = c->srtt_us < 0 ? sample : (7 * c->srtt_us + sample) / 8;
+        c->srtt_us = c->srtt_us < 0 ? sample : (c->srtt_us + 3 * sample) / 4;
       }
       return;
     case SWS_CLOSE: {

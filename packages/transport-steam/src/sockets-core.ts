@@ -236,6 +236,8 @@ export class SocketsCore {
   readonly backendConnections = new Set<number>();
   /** The P2P backend's listen socket (0 when none): its incoming connections are the backend's. */
   backendListenSocket = 0;
+  /** koffi.decode/encode calls made where a view could not serve (diagnostics and the FFI bench). */
+  helperCalls = 0;
   /** Offsets inside a 1221 callback under this platform's pack rule. */
   readonly statusInfoAt: number;
   readonly statusOldStateAt: number;
@@ -278,6 +280,7 @@ export class SocketsCore {
     if (size <= 0 || address === 0) return new Uint8Array(0);
     const at = this.heap.find(address, size);
     if (at >= 0) return this.heap.bytes.slice(at, at + size);
+    this.helperCalls++;
     return (this.ctx.koffi.decode(address, 'uint8_t', size) as Uint8Array).slice();
   }
 
@@ -302,8 +305,11 @@ export class SocketsCore {
     const n = data.byteLength;
     if (n === 0) return;
     const d = heap.find(dataAddress, n);
-    if (d < 0) this.ctx.koffi.encode(dataAddress, 'uint8_t', data, n);
-    else heap.bytes.set(data, d);
+    if (d >= 0) heap.bytes.set(data, d);
+    else {
+      this.helperCalls++;
+      this.ctx.koffi.encode(dataAddress, 'uint8_t', data, n);
+    }
   }
 
   private writeOutgoingSlow(
@@ -314,6 +320,7 @@ export class SocketsCore {
     data: Uint8Array,
   ): void {
     const { koffi } = this.ctx;
+    this.helperCalls += data.byteLength > 0 ? 5 : 4;
     const head = koffi.decode(address, 'uint8_t', 8) as Uint8Array;
     const v = new DataView(head.buffer, head.byteOffset, 8);
     const dataAddress = v.getUint32(0, true) + v.getUint32(4, true) * 0x1_0000_0000;

@@ -120,6 +120,32 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
   private readonly options: Uint8Array;
   private loopbackOpen = false;
 
+  /** Receive calls made, messages taken from Steam, and messages dropped as malformed or unknown (diagnostics). */
+  get receiveCalls(): number {
+    return this.inbox.receiveCalls;
+  }
+  get messagesReceived(): number {
+    return this.inbox.received;
+  }
+  get messagesDropped(): number {
+    return this.inbox.dropped;
+  }
+  /** `SendMessages` calls made and packets handed to Steam (diagnostics). */
+  get flushes(): number {
+    return this.outbox.flushes;
+  }
+  get packetsSent(): number {
+    return this.outbox.sent;
+  }
+  /** Whether Steam's memory is reached through views (false: a koffi.decode/encode per access; see heap.ts). */
+  get nativeViews(): boolean {
+    return this.core.heap.usable;
+  }
+  /** Native calls made besides Steam's own (views made, and decode/encode where views could not serve). */
+  get nativeHelperCalls(): number {
+    return this.core.helperCalls + this.core.heap.regionCount;
+  }
+
   /** @internal Built by `initSteam`; creates the listen socket and the poll group. */
   constructor(core: SocketsCore, localSteamId: SteamId, virtualPort: number) {
     super();

@@ -6,7 +6,6 @@ import {
   type NetConnection,
   P2PSend,
   type P2PSessionFailDetail,
-  SendFlags,
   SOCKETS_MAX_MESSAGE_BYTES,
   type SteamSession,
 } from '@steamwire/transport-steam/steam';
@@ -325,6 +324,5 @@ describe('Sockets backend and the typed API in one session', () => {
     b.sockets.createListenSocketP2P(5);
     a.sockets.connectP2P(b.localSteamId, 5);
     expect(await p.until(() => typedEvents.includes('connecting'))).toBe(true);
-    void SendFlags;
   });
 });

@@ -4,7 +4,6 @@
 // refusal of a NULL `self`, and SendMessages taking ownership of every message it is given.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type NetConnection, REQUIRED_SYMBOLS, type SteamSession } from '@steamwire/transport-steam/steam';
 import type * as KoffiModule from 'koffi';

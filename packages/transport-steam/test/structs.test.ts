@@ -47,6 +47,29 @@ const common: Record<string, Expect> = {
   },
   SteamNetworkingMessagesSessionRequest_t: { size: 136, align: 1, offsets: { m_identityRemote: 0 } },
   SteamNetworkingMessagesSessionFailed_t: { size: 696, align: 1, offsets: { m_info: 0 } },
+  // §15.5: outside Valve's pack region, natural alignment everywhere.
+  SteamNetworkingConfigValue_t: { size: 16, align: 8, offsets: { m_eValue: 0, m_eDataType: 4, m_val: 8 } },
+  SteamRelayNetworkStatus_t: {
+    size: 272,
+    align: 4,
+    offsets: {
+      m_eAvail: 0,
+      m_bPingMeasurementInProgress: 4,
+      m_eAvailNetworkConfig: 8,
+      m_eAvailAnyRelay: 12,
+      m_debugMsg: 16,
+    },
+  },
+  SteamNetAuthenticationStatus_t: { size: 260, align: 4, offsets: { m_eAvail: 0, m_debugMsg: 4 } },
+};
+
+const laneOffsets = {
+  m_cbPendingUnreliable: 0,
+  m_cbPendingReliable: 4,
+  m_cbSentUnackedReliable: 8,
+  _reservePad1: 12,
+  m_usecQueueTime: 16,
+  reserved: 24,
 };
 
 const connectionInfoOffsets = {
@@ -88,11 +111,25 @@ const byRule: Record<PackRule, Record<string, Expect>> = {
     CallbackMsg_t: { size: 20, align: 4, offsets: callbackOffsets },
     SteamNetConnectionInfo_t: { size: 696, align: 4, offsets: connectionInfoOffsets },
     SteamNetConnectionRealTimeStatus_t: { size: 120, align: 4, offsets: statusOffsets },
+    // §15.5: the 1221 callback is 704 bytes with m_info at 4 on Linux/macOS...
+    SteamNetConnectionStatusChangedCallback_t: {
+      size: 704,
+      align: 4,
+      offsets: { m_hConn: 0, m_info: 4, m_eOldState: 700 },
+    },
+    SteamNetConnectionRealTimeLaneStatus_t: { size: 64, align: 4, offsets: laneOffsets },
   },
   large: {
     CallbackMsg_t: { size: 24, align: 8, offsets: callbackOffsets },
     SteamNetConnectionInfo_t: { size: 696, align: 8, offsets: connectionInfoOffsets },
     SteamNetConnectionRealTimeStatus_t: { size: 120, align: 8, offsets: statusOffsets },
+    // ...and 712 bytes with m_info at 8 on Windows.
+    SteamNetConnectionStatusChangedCallback_t: {
+      size: 712,
+      align: 8,
+      offsets: { m_hConn: 0, m_info: 8, m_eOldState: 704 },
+    },
+    SteamNetConnectionRealTimeLaneStatus_t: { size: 64, align: 8, offsets: laneOffsets },
   },
 };
 
@@ -167,6 +204,24 @@ describe.skipIf(noCc !== null || process.arch !== 'x64')(
       );
       expect(koffi.sizeof(s.SteamNetworkingMessagesSessionFailed_t)).toBe(
         c('SteamNetworkingMessagesSessionFailed_t'),
+      );
+      const cb = s.SteamNetConnectionStatusChangedCallback_t;
+      expect(koffi.sizeof(cb)).toBe(c('SteamNetConnectionStatusChangedCallback_t'));
+      expect(koffi.offsetof(cb, 'm_info')).toBe(c('SteamNetConnectionStatusChangedCallback_t.m_info'));
+      expect(koffi.offsetof(cb, 'm_eOldState')).toBe(
+        c('SteamNetConnectionStatusChangedCallback_t.m_eOldState'),
+      );
+      expect(koffi.sizeof(s.SteamNetConnectionRealTimeLaneStatus_t)).toBe(
+        c('SteamNetConnectionRealTimeLaneStatus_t'),
+      );
+      expect(koffi.offsetof(s.SteamNetConnectionRealTimeLaneStatus_t, 'm_usecQueueTime')).toBe(
+        c('SteamNetConnectionRealTimeLaneStatus_t.m_usecQueueTime'),
+      );
+      expect(koffi.sizeof(s.SteamRelayNetworkStatus_t)).toBe(c('SteamRelayNetworkStatus_t'));
+      expect(koffi.sizeof(s.SteamNetAuthenticationStatus_t)).toBe(c('SteamNetAuthenticationStatus_t'));
+      expect(koffi.sizeof(s.SteamNetworkingConfigValue_t)).toBe(c('SteamNetworkingConfigValue_t'));
+      expect(koffi.offsetof(s.SteamNetworkingConfigValue_t, 'm_val')).toBe(
+        c('SteamNetworkingConfigValue_t.m_val'),
       );
     });
   },

@@ -50,6 +50,24 @@ export interface StubControl {
   last(what: 'size' | 'type' | 'channel'): number;
   lastIdentity(): Uint8Array;
   setResults(bool: boolean, sendResult: number, connState: number, endReason: number): void;
+  /** The Sockets/Utils part of the stub (absent when built with -DSTUB_NO_SOCKETS). */
+  sockets: SocketsStubControl;
+}
+
+/** Controls of the stub's ISteamNetworkingSockets/Utils. */
+export interface SocketsStubControl {
+  setNull(sockets: boolean, utils: boolean): void;
+  /** AllocateMessage returns NULL once `n` messages were allocated (-1: never). */
+  setAllocFailAfter(n: number): void;
+  /** SendMessages refuses every message with this EResult (0: takes them). */
+  setSendMessagesFailure(result: number): void;
+  count(
+    what: 'allocs' | 'allocReleases' | 'sendMessagesCalls' | 'sent' | 'lanes' | 'options' | 'port',
+  ): number;
+  /** A message SendMessages took: its connection, flags, lane, size, and its first bytes (`byte0`..`byte7`). */
+  sent(i: number, what: string): number;
+  lastOptions(): Uint8Array;
+  inject(connection: number, lane: number, data: Uint8Array): void;
 }
 
 /** A fresh copy of the stub (independent state) and its controls. */
@@ -73,6 +91,24 @@ export function stubCopy(flags: string[] = []): StubControl {
     lastIdentity: lib.func('void Stub_LastIdentity(void *out)'),
     setResults: lib.func('void Stub_SetResults(bool b, int sendResult, int connState, int endReason)'),
   };
+  const optional = (prototype: string) => {
+    try {
+      return lib.func(prototype);
+    } catch {
+      return () => {
+        throw new Error(`this stub was built without ${prototype}`);
+      };
+    }
+  };
+  const sockets = {
+    setNull: optional('void Stub_SetNullSockets(bool sockets, bool utils)'),
+    allocFail: optional('void Stub_SetAllocFailAfter(int n)'),
+    sendFail: optional('void Stub_SetSendMessagesFailure(int result)'),
+    count: optional('int Stub_SocketsCount(const char *what)'),
+    sent: optional('int Stub_Sent(int i, const char *what)'),
+    lastOptions: optional('void Stub_LastOptions(void *out)'),
+    inject: optional('void Stub_InjectSocket(uint32_t conn, int lane, const void *data, int size)'),
+  };
   return {
     path,
     setInit: (rc, message, running) => f.setInit(rc, message, running),
@@ -90,6 +126,19 @@ export function stubCopy(flags: string[] = []): StubControl {
       return out;
     },
     setResults: (b, s, c, e) => f.setResults(b, s, c, e),
+    sockets: {
+      setNull: (a, b) => sockets.setNull(a, b),
+      setAllocFailAfter: (n) => sockets.allocFail(n),
+      setSendMessagesFailure: (r) => sockets.sendFail(r),
+      count: (what) => sockets.count(what) as number,
+      sent: (i, what) => sockets.sent(i, what) as number,
+      lastOptions: () => {
+        const out = new Uint8Array(64);
+        sockets.lastOptions(out);
+        return out;
+      },
+      inject: (conn, lane, data) => sockets.inject(conn, lane, data, data.byteLength),
+    },
   };
 }
 

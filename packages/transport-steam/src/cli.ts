@@ -1,18 +1,19 @@
 #!/usr/bin/env node
 /**
  * The `steamwire` command. One subcommand for now:
- * `steamwire doctor [--lib PATH] [--app-id N] [--backend legacy|messages] [--json]`.
+ * `steamwire doctor [--lib PATH] [--app-id N] [--backend legacy|messages|sockets] [--json]`.
  * Exits 0 only when Steam initialised; 1 when it did not; 2 on a usage error.
  * @packageDocumentation
  */
 import { type DoctorOptions, formatDoctorReport, runDoctor } from './doctor.js';
 
-const USAGE = `Usage: steamwire doctor [--lib PATH] [--app-id N] [--backend legacy|messages] [--json]
+const USAGE = `Usage: steamwire doctor [--lib PATH] [--app-id N] [--backend legacy|messages|sockets] [--json]
 
   Checks the Steam library and tries to initialise Steam, then says in plain words what is wrong or right.
   --lib PATH      the libsteam_api file to check (default: STEAMWIRE_STEAM_LIBRARY, then the SDK folder search)
   --app-id N      your Steam app id (default: SteamAppId from the environment or steam_appid.txt)
-  --backend B     legacy (ISteamNetworking, default) or messages (ISteamNetworkingMessages)
+  --backend B     legacy (ISteamNetworking, default), messages (ISteamNetworkingMessages)
+                  or sockets (ISteamNetworkingSockets P2P connections)
   --json          print the full report as one JSON object`;
 
 function parse(argv: string[]): { options: DoctorOptions; json: boolean } | string {
@@ -34,7 +35,8 @@ function parse(argv: string[]): { options: DoctorOptions; json: boolean } | stri
       options.appId = v;
     } else if (arg === '--backend') {
       const v = value();
-      if (v !== 'legacy' && v !== 'messages') return '--backend must be legacy or messages';
+      if (v !== 'legacy' && v !== 'messages' && v !== 'sockets')
+        return '--backend must be legacy, messages or sockets';
       options.backend = v;
     } else return `unknown option ${arg}`;
   }

@@ -50,7 +50,8 @@ export interface DoctorReport {
 
 const INTERFACE_PATTERN = /(?:Steam[A-Za-z]+\d{3}|STEAM[A-Z_]+_V(?:ERSION_?)?\d{3})(?![A-Za-z0-9_])/g;
 /** The interfaces the binding uses, listed first in the report. */
-const KEY_INTERFACES = /^(SteamNetworking\d|SteamNetworkingMessages\d|SteamUser\d|STEAMTIMELINE)/;
+const KEY_INTERFACES =
+  /^(SteamNetworking\d|SteamNetworkingMessages\d|SteamNetworkingSockets\d|SteamNetworkingUtils\d|SteamUser\d|STEAMTIMELINE)/;
 /** SDK releases recognisable by their timeline interface version (STEAM_API.md §1). */
 const SDK_BY_TIMELINE: Readonly<Record<string, string>> = {
   STEAMTIMELINE_INTERFACE_V001: '1.60',
@@ -136,8 +137,7 @@ export function runDoctor(options: DoctorOptions = {}): DoctorReport {
   report.libraryOutput = probe.stderr;
   report.probeFailure = probe.failure;
   if (probe.result) {
-    const required =
-      REQUIRED_SYMBOLS.core.length + REQUIRED_SYMBOLS.legacy.length + REQUIRED_SYMBOLS.messages.length;
+    const required = Object.values(REQUIRED_SYMBOLS).reduce((n, group) => n + group.length, 0);
     if (probe.result.symbols) report.symbols = { required, ...probe.result.symbols };
     report.steamRunning = probe.result.steamRunning;
     report.init = probe.result.init;
@@ -176,7 +176,7 @@ export function formatDoctorReport(report: DoctorReport): string {
     const { required, resolved, missing } = report.symbols;
     if (missing.length === 0) {
       lines.push(
-        `Symbols: all ${required} required symbols resolve (legacy and Messages backends both usable).`,
+        `Symbols: all ${required} required symbols resolve (legacy, Messages and Sockets backends and the Sockets/Utils APIs usable).`,
       );
     } else {
       lines.push(

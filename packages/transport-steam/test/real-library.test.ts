@@ -25,7 +25,13 @@ const realLibrary = join(
 );
 const emptyHome = mkdtempSync(join(tmpdir(), 'steamwire-nohome-'));
 const childEnv = { ...process.env, HOME: emptyHome, STEAMWIRE_STEAM_LIBRARY: '' };
-const allSymbols = [...REQUIRED_SYMBOLS.core, ...REQUIRED_SYMBOLS.legacy, ...REQUIRED_SYMBOLS.messages];
+const allSymbols = [
+  ...REQUIRED_SYMBOLS.core,
+  ...REQUIRED_SYMBOLS.legacy,
+  ...REQUIRED_SYMBOLS.messages,
+  ...REQUIRED_SYMBOLS.sockets,
+  ...REQUIRED_SYMBOLS.utils,
+];
 
 /** Runs an ES module script in a fresh node process; its last stdout line is parsed as JSON. */
 function runScript(source: string): {
@@ -61,11 +67,11 @@ function runCli(args: string[]) {
 describe.skipIf(!supported)(`Valve's real libsteam_api.so (SDK 1.62), no Steam client${why}`, () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
-  it('resolves every symbol the binding declares (core, legacy and Messages)', () => {
+  it('resolves every symbol the binding declares (core, legacy, Messages, Sockets and Utils)', () => {
     const { resolved, missing } = checkSymbols(realLibrary);
     expect(missing).toEqual([]);
     expect(resolved).toEqual(allSymbols);
-    expect(allSymbols).toHaveLength(29);
+    expect(allSymbols).toHaveLength(64);
   });
 
   it('importing the package loads neither koffi nor any library', () => {
@@ -162,7 +168,9 @@ describe.skipIf(!supported)(`Valve's real libsteam_api.so (SDK 1.62), no Steam c
     expect(run.stdout).toContain('SteamNetworking006');
     expect(run.stdout).toContain('SteamNetworkingMessages002');
     expect(run.stdout).toContain('Steamworks SDK 1.62');
-    expect(run.stdout).toContain('all 29 required symbols resolve');
+    expect(run.stdout).toContain('all 64 required symbols resolve');
+    expect(run.stdout).toContain('SteamNetworkingSockets012');
+    expect(run.stdout).toContain('SteamNetworkingUtils004');
     expect(run.stdout).toContain('Steam running: no');
     expect(run.stdout).toMatch(/FAILED \[STEAM_NOT_INSTALLED\].*not running/);
     expect(run.stdout).toContain("Failed to load module '");
@@ -186,7 +194,7 @@ describe.skipIf(!supported)(`Valve's real libsteam_api.so (SDK 1.62), no Steam c
       ok: false,
       backend: 'messages',
       library: { path: realLibrary, sizeBytes: 388288, sdkGuess: '1.62' },
-      symbols: { required: 29, missing: [] },
+      symbols: { required: 64, missing: [] },
       steamRunning: false,
       init: { ok: false, code: 'STEAM_NOT_INSTALLED', steamResult: 1 },
       probeFailure: null,
@@ -218,7 +226,7 @@ describe('steamwire doctor, other situations', () => {
   });
 
   it('rejects bad usage with exit code 2', () => {
-    expect(runCli(['doctor', '--backend', 'sockets']).status).toBe(2);
+    expect(runCli(['doctor', '--backend', 'carrier-pigeon']).status).toBe(2);
     expect(runCli(['frobnicate']).status).toBe(2);
     expect(runCli(['--help']).status).toBe(0);
   });
@@ -230,6 +238,9 @@ describe('steamwire doctor, other situations', () => {
       expect(run.stdout).toContain('Init (legacy backend): OK');
       expect(run.stdout).toContain('Steam running: yes');
       expect(run.status).toBe(0);
+      const sockets = runCli(['doctor', '--lib', buildStub(), '--backend', 'sockets']);
+      expect(sockets.stdout).toContain('Init (sockets backend): OK');
+      expect(sockets.status).toBe(0);
     },
   );
 });

@@ -5,7 +5,8 @@
  *   --seconds N       match length (default 30)
  *   --clients N       bot clients (default 3)
  *   --seed N          replay a match
- *   --steam           over real Steam: host, or `--join STEAMID`; `--lib PATH`, `--app-id N`
+ *   --steam           over real Steam: host, or `--join STEAMID`; `--lib PATH`, `--app-id N`,
+ *                     `--backend legacy|messages|sockets` (which Steam API carries the packets)
  */
 import { parseArgs } from 'node:util';
 import { Match } from './match.js';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     join: { type: 'string' },
     lib: { type: 'string' },
     'app-id': { type: 'string', default: '480' },
+    backend: { type: 'string', default: 'legacy' },
     name: { type: 'string', default: 'player' },
     help: { type: 'boolean', short: 'h', default: false },
   },
@@ -39,7 +41,7 @@ function positiveInt(name: string, text: string, max: number): number {
 async function main(): Promise<number> {
   if (values.help) {
     console.log(
-      'usage: npm start -- [--headless] [--seconds N] [--clients N] [--seed N] [--steam [--join STEAMID] [--lib PATH] [--app-id N]]',
+      'usage: npm start -- [--headless] [--seconds N] [--clients N] [--seed N] [--steam [--join STEAMID] [--lib PATH] [--app-id N] [--backend legacy|messages|sockets]]',
     );
     return 0;
   }
@@ -47,7 +49,13 @@ async function main(): Promise<number> {
   const clients = positiveInt('clients', values.clients, 8);
   const seed = positiveInt('seed', values.seed, 2 ** 31);
   if (values.steam) {
+    const backend = values.backend;
+    if (backend !== 'legacy' && backend !== 'messages' && backend !== 'sockets') {
+      console.error(`--backend must be legacy, messages or sockets; got ${JSON.stringify(backend)}.`);
+      return 2;
+    }
     return runOverSteam({
+      backend,
       join: values.join,
       libraryPath: values.lib,
       appId: positiveInt('app-id', values['app-id'], 2 ** 31),

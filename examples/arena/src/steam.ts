@@ -5,6 +5,7 @@
 import {
   initSteam,
   parseSteamId,
+  type SteamBackend,
   SteamInitError,
   type SteamSession,
   systemClock,
@@ -16,6 +17,8 @@ import { snapshotOf } from './sim.js';
 
 export interface SteamModeOptions {
   join?: string;
+  /** Which Steam API carries the packets (default `legacy`). */
+  backend?: SteamBackend;
   libraryPath?: string;
   appId: number;
   seconds: number;
@@ -25,7 +28,7 @@ export interface SteamModeOptions {
 export async function runOverSteam(options: SteamModeOptions): Promise<number> {
   let session: SteamSession;
   try {
-    session = initSteam({ appId: options.appId, libraryPath: options.libraryPath });
+    session = initSteam({ appId: options.appId, libraryPath: options.libraryPath, backend: options.backend });
   } catch (error) {
     if (error instanceof SteamInitError) {
       console.error(`Could not start Steam networking: ${error.message}`);
@@ -51,7 +54,7 @@ export async function runOverSteam(options: SteamModeOptions): Promise<number> {
   try {
     if (options.join) {
       const host = parseSteamId(options.join);
-      console.log(`Joining ${host} as ${session.localSteamId}…`);
+      console.log(`Joining ${host} as ${session.localSteamId} (${session.backend} backend)…`);
       const client = await ArenaClient.connect({
         network: session.networking,
         clock: systemClock,
@@ -80,7 +83,7 @@ export async function runOverSteam(options: SteamModeOptions): Promise<number> {
       const arena = new ArenaHost({ network: session.networking, clock: systemClock });
       arena.start();
       console.log(
-        `Hosting as ${session.localSteamId}. Friends join with: npm start -- --steam --join ${session.localSteamId}`,
+        `Hosting as ${session.localSteamId} (${session.backend} backend). Friends join with: npm start -- --steam --backend ${session.backend} --join ${session.localSteamId}`,
       );
       while (systemClock.now() < deadline) {
         await sleep(100);

@@ -41,9 +41,15 @@ describe('npm start', () => {
 });
 
 describe('npm start -- --steam, over the real koffi binding and the native fake Steam library', () => {
-  it.skipIf(process.platform !== 'linux' || process.arch !== 'x64')(
-    'one process hosts, another joins by SteamID, and they play',
-    async () => {
+  it('rejects an unknown --backend', () => {
+    const r = run('--steam', '--backend', 'carrier-pigeon');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--backend must be legacy, messages or sockets');
+  });
+
+  it.skipIf(process.platform !== 'linux' || process.arch !== 'x64').each(['legacy', 'sockets'] as const)(
+    'one process hosts, another joins by SteamID, and they play (%s backend)',
+    async (backend) => {
       const { copyNativeFake, ensureNativeFake } = await import('@steamwire/testkit/native');
       const { mkdtempSync, rmSync } = await import('node:fs');
       const { tmpdir } = await import('node:os');
@@ -61,9 +67,11 @@ describe('npm start -- --steam, over the real koffi binding and the native fake 
         });
         const hostLib = copyNativeFake(join(dir, 'host'), source);
         const joinLib = copyNativeFake(join(dir, 'join'), source);
-        const host = spawn(process.execPath, [MAIN, '--steam', '--lib', hostLib, '--seconds', '6'], {
-          env: env(base + 1n),
-        });
+        const host = spawn(
+          process.execPath,
+          [MAIN, '--steam', '--backend', backend, '--lib', hostLib, '--seconds', '6'],
+          { env: env(base + 1n) },
+        );
         let hostOut = '';
         host.stdout.on('data', (d) => {
           hostOut += d;
@@ -71,10 +79,23 @@ describe('npm start -- --steam, over the real koffi binding and the native fake 
         const hostExit = new Promise<number | null>((r) => host.on('exit', r));
         for (let i = 0; i < 200 && !hostOut.includes('Hosting as'); i++)
           await new Promise((r) => setTimeout(r, 25));
-        expect(hostOut).toContain(`Hosting as ${base + 1n}`);
+        expect(hostOut).toContain(`Hosting as ${base + 1n} (${backend} backend)`);
         const joiner = spawnSync(
           process.execPath,
-          [MAIN, '--steam', '--lib', joinLib, '--join', String(base + 1n), '--seconds', '2', '--name', 'Bob'],
+          [
+            MAIN,
+            '--steam',
+            '--backend',
+            backend,
+            '--lib',
+            joinLib,
+            '--join',
+            String(base + 1n),
+            '--seconds',
+            '2',
+            '--name',
+            'Bob',
+          ],
           { env: env(base + 2n), encoding: 'utf8', timeout: 30_000 },
         );
         expect(joiner.stderr).toBe('');

@@ -12,7 +12,8 @@
  *   channel number as a 1-5 byte varint in front of the payload. All 8 lanes have equal priority and
  *   weight, so one busy channel does not hold up the others.
  * - Sends are copied at once and leave in one `SendMessages` per flush: `flushP2PPackets()`, the start
- *   of every `runCallbacks()`, or a full outbox. While a connection is being set up, sends wait in
+ *   of every `runCallbacks()`, the end of the current JavaScript turn (`setImmediate`), or a full
+ *   outbox, whichever comes first. While a connection is being set up, sends wait in
  *   JavaScript and go when it is up (Steam itself would drop unreliable ones); `UnreliableNoDelay` is
  *   refused then (`ignored`). A packet Steam refuses because the connection just died goes again on a
  *   new connection.
@@ -119,6 +120,11 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
   private readonly status = new Uint8Array(120);
   private readonly options: Uint8Array;
   private loopbackOpen = false;
+  private flushScheduled = false;
+  private readonly autoFlush = (): void => {
+    this.flushScheduled = false;
+    if (this.ctx.live) this.flush();
+  };
 
   /** Receive calls made, messages taken from Steam, and messages dropped as malformed or unknown (diagnostics). */
   get receiveCalls(): number {
@@ -275,7 +281,14 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
       this.lastSendFailure = FAIL_LIMIT;
       return false;
     }
+    // A flush in roomFor may have found the connection dead and started a new one.
+    if ((link.state as Link['state']) === 'connecting') return this.hold(link, data, sendType, ch);
     if (this.outbox.full) this.flush();
+    // Whatever this JavaScript turn sends leaves together at its end, unless a flush comes first.
+    if (this.outbox.size === 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.autoFlush);
+    }
     this.outbox.stage(
       link,
       link.handle,
@@ -308,14 +321,20 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
   }
 
   /**
-   * Whether Steam can take `size` more bytes for `link`. Only when much was handed over recently is
-   * Steam asked (one call) how much it still holds, so a game's usual traffic costs nothing here.
+   * Whether Steam can take `size` more bytes for `link`. Only when much was handed over recently (or is
+   * staged this tick) is Steam asked, after handing it what is staged, how much it still holds; so a
+   * game's usual traffic costs nothing here, and a bulk transfer is refused only when Steam's own send
+   * buffer is full.
    */
   private roomFor(link: Link, size: number): boolean {
     const now = performance.now();
     link.recentBytes = Math.max(0, link.recentBytes - (now - link.recentAt) * MIN_SEND_RATE_PER_MS);
     link.recentAt = now;
     if (link.recentBytes + link.stagedBytes + size <= SEND_BUFFER_BYTES / 2) return true;
+    if (link.stagedBytes > 0) {
+      this.flush();
+      if (link.handle === 0 || link.state !== 'connected') return true; // see the caller
+    }
     const code = this.core.fn.GetConnectionRealTimeStatus(this.core.self, link.handle, this.status, 0, null);
     if (code !== 1) return true; // dying: the flush will tell
     const s = decodeRealTimeStatus(this.status);

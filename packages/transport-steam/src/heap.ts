@@ -22,7 +22,7 @@ const MAX_REGIONS = 64;
 interface Region {
   /** First viewed address (page-aligned; the region may be extended downwards). */
   readonly start: number;
-  /** One past the last viewed address: the end of the 1 MiB region. */
+  /** One past the last viewed address: the end of the 1 MiB region, or of the pages a straddling block needs. */
   readonly end: number;
   readonly bytes: Uint8Array;
   readonly words: Uint32Array;
@@ -77,14 +77,17 @@ export class NativeHeap {
     return address - r.start;
   }
 
-  /** Views the region of `address` from the page of `address` (or lower, if already viewed from lower). */
+  /**
+   * Views the region of `address`: from the page of `address` (or lower, if already viewed from lower)
+   * to the region's end, or past it to the last page of a block that straddles into the next region.
+   */
   private open(address: number, length: number): Region | null {
-    if (this.broken || !Number.isSafeInteger(address) || address <= 0) return null;
+    if (this.broken || !Number.isSafeInteger(address) || address <= 0 || length > REGION) return null;
     const index = Math.floor(address / REGION);
-    const end = (index + 1) * REGION;
-    if (address + length > end) return null; // straddles two regions: rare, handled by the fallback
     const old = this.regions.get(index);
     if (old === undefined && this.regions.size >= MAX_REGIONS) return null;
+    const last = address + length;
+    const end = Math.max((index + 1) * REGION, old?.end ?? 0, Math.ceil(last / PAGE) * PAGE);
     // Start at the page of the first address seen, so the view never begins on a page nobody mapped.
     const start = Math.min(address - (address % PAGE), old?.start ?? Number.POSITIVE_INFINITY);
     let buffer: ArrayBuffer;

@@ -148,6 +148,8 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
   receiveCalls = 0;
   /** Number of messages taken from Steam so far. */
   messagesReceived = 0;
+  /** Native calls made besides Steam's own: the memcpy calls that copy messages out (for the FFI bench). */
+  nativeHelperCalls = 0;
 
   private readonly ctx: SteamContext;
   private readonly fn: MessagesFunctions;
@@ -287,6 +289,7 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
     }
     // The first 32 bytes of a SteamNetworkingMessage_t: m_pData, m_cbSize, m_conn, identity type/size, SteamID64.
     scratch.copy(scratch.address + SCRATCH_HEAD, hi * 0x1_0000_0000 + pointerWords[2 * i]!, 32);
+    this.nativeHelperCalls++;
     const w = scratch.words;
     // Only SteamID identities can be answered through this seam; anything else is dropped.
     if ((w[SCRATCH_HEAD_WORD + 4]! | 0) !== IDENTITY_TYPE_STEAMID) return;
@@ -302,7 +305,10 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
     }
     if (this.stagedBytes + size > SLAB_MAX_PACKET || this.staged === RECEIVE_BATCH) this.flush(q);
     const at = this.stagedBytes;
-    if (size > 0) scratch.copy(scratch.address + SCRATCH_STAGE + at, dataHi * 0x1_0000_0000 + dataLo, size);
+    if (size > 0) {
+      scratch.copy(scratch.address + SCRATCH_STAGE + at, dataHi * 0x1_0000_0000 + dataLo, size);
+      this.nativeHelperCalls++;
+    }
     const n = this.staged;
     this.stagedAt[n] = at;
     this.stagedSize[n] = size;
@@ -344,6 +350,7 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
 
   /** The fallback: reads one message's head and payload with `koffi.decode` (which allocates). */
   private copyOutDecoded(message: NativePointer, q: PacketQueue): void {
+    this.nativeHelperCalls += 2;
     const h = this.ctx.koffi.decode(message, this.ctx.structs.MessageHead) as {
       m_pData: NativePointer | null;
       m_cbSize: number;

@@ -7,7 +7,7 @@
  */
 
 import type { P2PPacket } from './p2p.js';
-import { ByteSlab, SLAB_MAX_PACKET } from './slab.js';
+import { SLAB_MAX_PACKET } from './slab.js';
 import type { SocketsCore } from './sockets-core.js';
 import { readVarint } from './sockets-outbox.js';
 import type { SteamId } from './steam-id.js';
@@ -22,8 +22,16 @@ export const HEADER_LANE = 7;
  */
 const QUEUE_LIMIT_MESSAGES = 1000;
 const QUEUE_LIMIT_BYTES = 1024 * 1024;
-/** After an empty receive, the next one waits for `runCallbacks` or this long (ms). */
-const DRAINED_MS = 1;
+/**
+ * After a receive that came back short, the next one waits for `runCallbacks` or this long (ms, a 60 Hz
+ * frame): a drain loop over every channel then costs one receive call per frame even on a busy machine,
+ * and a program that never calls `runCallbacks` still sees new packets within a frame.
+ */
+const DRAINED_MS = 16;
+const SLAB_BYTES = 64 * 1024;
+/** Payloads up to this size are copied byte by byte: cheaper than making a view to copy from. */
+const SMALL_COPY = 32;
+const EMPTY = new Uint8Array(0);
 
 /** A FIFO of packets (array + head index). */
 export class PacketQueue {
@@ -82,7 +90,13 @@ export class Inbox {
   private readonly queues = new Map<number, PacketQueue>();
   private readonly pointers = new BigUint64Array(SOCKETS_RECEIVE_BATCH);
   private readonly pointerWords = new Uint32Array(this.pointers.buffer);
-  private readonly slab = new ByteSlab();
+  /** Where small payloads are copied: shared 64 KiB slabs, as slab.ts explains. */
+  private slab = new ArrayBuffer(SLAB_BYTES);
+  private slabBytes = new Uint8Array(this.slab);
+  private slabAt = 0;
+  /** The connection of the previous message and its link: consecutive messages mostly share one. */
+  private lastConnection = -1;
+  private lastLink: InboxLink | undefined;
   private queuedMessages = 0;
   private queuedBytes = 0;
   private drainedAt = -1;
@@ -131,15 +145,17 @@ export class Inbox {
     return count;
   }
 
-  /** Lets the next {@link pull} ask Steam again (a new frame began). */
+  /** Lets the next {@link pull} ask Steam again (a new frame began), and forgets the cached link. */
   rearm(): void {
     this.drainedAt = -1;
+    this.lastConnection = -1;
+    this.lastLink = undefined;
   }
 
   /**
    * Takes up to {@link SOCKETS_RECEIVE_BATCH} messages from `group` into the queues. After a receive that
-   * came back short, Steam is not asked again until {@link rearm} or a millisecond has passed, so a
-   * drain loop over several channels costs one call per frame.
+   * came back short, Steam is not asked again until {@link rearm} or {@link DRAINED_MS} have passed, so
+   * a drain loop over several channels costs one call per frame.
    */
   pull(group: number, linkOf: (connection: number) => InboxLink | undefined): void {
     if (this.drainedAt >= 0 && performance.now() - this.drainedAt < DRAINED_MS) return;
@@ -180,14 +196,20 @@ export class Inbox {
     const o = at >> 2;
     const dataAddress = w[o]! + w[o + 1]! * 0x1_0000_0000;
     const size = Math.max(0, w[o + 2]! | 0);
-    const link = linkOf(w[o + 3]!);
+    const connection = w[o + 3]!;
+    let link = this.lastLink;
+    if (connection !== this.lastConnection) {
+      link = linkOf(connection);
+      this.lastConnection = connection;
+      this.lastLink = link;
+    }
     const lane = heap.bytes[at + 208]! | (heap.bytes[at + 209]! << 8);
     if (link === undefined) {
       this.dropped++;
       return;
     }
     if (size === 0 || dataAddress === 0) {
-      this.deliver(link, lane, new Uint8Array(0), 0, 0);
+      this.deliver(link, lane, EMPTY, 0, 0);
       return;
     }
     const d = heap.find(dataAddress, size);
@@ -221,10 +243,20 @@ export class Inbox {
     }
     const n = end - from;
     let data: Uint8Array;
-    if (n === 0) data = new Uint8Array(0);
+    if (n <= 0) data = EMPTY;
     else if (n <= SLAB_MAX_PACKET) {
-      data = this.slab.take(n);
-      data.set(bytes.subarray(from, end));
+      if (this.slabAt + n > SLAB_BYTES) {
+        this.slab = new ArrayBuffer(SLAB_BYTES);
+        this.slabBytes = new Uint8Array(this.slab);
+        this.slabAt = 0;
+      }
+      const at = this.slabAt;
+      const slab = this.slabBytes;
+      // The constructor, not `subarray`: V8's subarray looks up a species constructor on every call.
+      data = new Uint8Array(this.slab, at, n);
+      if (n <= SMALL_COPY) for (let i = 0; i < n; i++) slab[at + i] = bytes[from + i]!;
+      else slab.set(new Uint8Array(bytes.buffer, bytes.byteOffset + from, n), at);
+      this.slabAt = at + ((n + 7) & ~7);
     } else data = bytes.slice(from, end);
     link.channels.add(channel);
     this.queue(channel).push({ data, remoteSteamId: link.remote });

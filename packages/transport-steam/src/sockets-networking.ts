@@ -327,9 +327,7 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
    * buffer is full.
    */
   private roomFor(link: Link, size: number): boolean {
-    const now = performance.now();
-    link.recentBytes = Math.max(0, link.recentBytes - (now - link.recentAt) * MIN_SEND_RATE_PER_MS);
-    link.recentAt = now;
+    // `recentBytes` is aged at each flush, not here: no clock read per send.
     if (link.recentBytes + link.stagedBytes + size <= SEND_BUFFER_BYTES / 2) return true;
     if (link.stagedBytes > 0) {
       this.flush();
@@ -349,8 +347,11 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
 
   private flush(): void {
     if (this.outbox.size === 0) return;
+    const now = performance.now();
     for (const link of this.peers.values()) {
-      link.recentBytes += link.stagedBytes;
+      const aged = link.recentBytes - (now - link.recentAt) * MIN_SEND_RATE_PER_MS;
+      link.recentBytes = Math.max(0, aged) + link.stagedBytes;
+      link.recentAt = now;
       link.stagedBytes = 0;
     }
     // Re-sends from `refused` must not change what the caller last saw.

@@ -7,14 +7,14 @@
  * connection died in the meantime can be sent again on a new connection.
  * @packageDocumentation
  */
-import { ByteSlab, SLAB_MAX_PACKET } from './slab.js';
+import { SLAB_MAX_PACKET } from './slab.js';
 import type { SocketsCore } from './sockets-core.js';
 import { SteamNetworkingError } from './sockets-errors.js';
 
 /** Most packets one `SendMessages` call carries; a fuller tick flushes early. */
 export const OUTBOX_BATCH = 256;
 
-/** What a staged packet is for, so a refused one can be sent again or counted. */
+/** What a refused packet was, so it can be sent again or counted. */
 export interface StagedPacket<L> {
   readonly link: L;
   /** The Steam message: a channel header (channels ≥ 7) and the payload. */
@@ -25,17 +25,26 @@ export interface StagedPacket<L> {
   readonly channel: number;
 }
 
+const SLAB_BYTES = 64 * 1024;
+
 /** Packets waiting for the next flush. */
 export class Outbox<L> {
   /** Packets handed to Steam and flushes so far (diagnostics). */
   sent = 0;
   flushes = 0;
   private readonly core: SocketsCore;
-  private readonly slab = new ByteSlab();
+  /** Where copies are staged: shared 64 KiB slabs (see slab.ts), one per batch or so. */
+  private slab = new ArrayBuffer(SLAB_BYTES);
+  private slabAt = 0;
+  // One packet per index, in parallel arrays: no object per packet on the hot path.
   private readonly handles = new Uint32Array(OUTBOX_BATCH);
   private readonly flags = new Int32Array(OUTBOX_BATCH);
   private readonly lanes = new Uint16Array(OUTBOX_BATCH);
-  private readonly staged: (StagedPacket<L> | undefined)[] = new Array(OUTBOX_BATCH);
+  private readonly payloadAt = new Uint8Array(OUTBOX_BATCH);
+  private readonly sendTypes = new Uint8Array(OUTBOX_BATCH);
+  private readonly channels = new Int32Array(OUTBOX_BATCH);
+  private readonly links: (L | undefined)[] = new Array(OUTBOX_BATCH);
+  private readonly bytes: (Uint8Array | undefined)[] = new Array(OUTBOX_BATCH);
   /** The message pointers for `SendMessages`, as uint32 halves (no BigInt per packet). */
   private readonly pointers = new Uint32Array(OUTBOX_BATCH * 2);
   private readonly results = new BigInt64Array(OUTBOX_BATCH);
@@ -70,28 +79,45 @@ export class Outbox<L> {
     data: Uint8Array,
   ): void {
     const size = channelHeader + data.byteLength;
-    const bytes = size <= SLAB_MAX_PACKET ? this.slab.take(size) : new Uint8Array(size);
+    let bytes: Uint8Array;
+    if (size > SLAB_MAX_PACKET) bytes = new Uint8Array(size);
+    else {
+      if (this.slabAt + size > SLAB_BYTES) {
+        this.slab = new ArrayBuffer(SLAB_BYTES);
+        this.slabAt = 0;
+      }
+      // The constructor, not `subarray`: V8's subarray looks up a species constructor on every call.
+      bytes = new Uint8Array(this.slab, this.slabAt, size);
+      this.slabAt += (size + 7) & ~7;
+    }
     if (channelHeader > 0) writeVarint(bytes, channel);
     bytes.set(data, channelHeader);
     const i = this.n++;
     this.handles[i] = handle;
     this.flags[i] = flags;
     this.lanes[i] = lane;
-    this.staged[i] = { link, bytes, payloadAt: channelHeader, sendType, channel };
+    this.payloadAt[i] = channelHeader;
+    this.sendTypes[i] = sendType;
+    this.channels[i] = channel;
+    this.links[i] = link;
+    this.bytes[i] = bytes;
   }
 
   /** Drops the staged packets of `link` (its session was closed: its queued data goes). */
   drop(link: L): void {
     let kept = 0;
     for (let i = 0; i < this.n; i++) {
-      const s = this.staged[i]!;
-      if (s.link === link) continue;
+      if (this.links[i] === link) continue;
       this.handles[kept] = this.handles[i]!;
       this.flags[kept] = this.flags[i]!;
       this.lanes[kept] = this.lanes[i]!;
-      this.staged[kept++] = s;
+      this.payloadAt[kept] = this.payloadAt[i]!;
+      this.sendTypes[kept] = this.sendTypes[i]!;
+      this.channels[kept] = this.channels[i]!;
+      this.links[kept] = this.links[i];
+      this.bytes[kept++] = this.bytes[i];
     }
-    for (let i = kept; i < this.n; i++) this.staged[i] = undefined;
+    this.clear(kept, this.n);
     this.n = kept;
   }
 
@@ -109,8 +135,8 @@ export class Outbox<L> {
     let allocated = 0;
     try {
       for (; allocated < n; allocated++) {
-        const s = this.staged[allocated]!;
-        const address = utilsFn.AllocateMessage(core.utils, s.bytes.byteLength);
+        const bytes = this.bytes[allocated]!;
+        const address = utilsFn.AllocateMessage(core.utils, bytes.byteLength);
         if (address === 0) {
           throw new SteamNetworkingError(
             'ALLOCATE_FAILED',
@@ -122,7 +148,7 @@ export class Outbox<L> {
           this.handles[allocated]!,
           this.flags[allocated]!,
           this.lanes[allocated]!,
-          s.bytes,
+          bytes,
         );
         pointers[allocated * 2] = address >>> 0;
         pointers[allocated * 2 + 1] = Math.floor(address / 0x1_0000_0000);
@@ -131,7 +157,7 @@ export class Outbox<L> {
       // Nothing was handed over: release what was allocated, keep nothing half-sent.
       for (let i = 0; i < allocated; i++)
         fn.Message_Release(pointers[i * 2]! + pointers[i * 2 + 1]! * 0x1_0000_0000);
-      this.clear(n);
+      this.clear(0, n);
       throw err;
     }
     // From here Steam owns every message, sent or refused (SDK 1.62 SendMessages semantics).
@@ -144,14 +170,25 @@ export class Outbox<L> {
       // A message number (> 0) or -EResult: negative results have a negative high word.
       if (words[i * 2 + 1]! >= 0 && (words[i * 2]! !== 0 || words[i * 2 + 1]! !== 0)) continue;
       failures ??= [];
-      failures.push([this.staged[i]!, -words[i * 2]!, this.handles[i]!]);
+      const packet: StagedPacket<L> = {
+        link: this.links[i]!,
+        bytes: this.bytes[i]!,
+        payloadAt: this.payloadAt[i]!,
+        sendType: this.sendTypes[i]!,
+        channel: this.channels[i]!,
+      };
+      failures.push([packet, -words[i * 2]!, this.handles[i]!]);
     }
-    this.clear(n);
+    this.clear(0, n);
     if (failures !== null) for (const [packet, result, handle] of failures) refused(packet, result, handle);
   }
 
-  private clear(n: number): void {
-    for (let i = 0; i < n; i++) this.staged[i] = undefined;
+  /** Lets go of the links and copies of slots [from, to), so nothing is kept alive by the outbox. */
+  private clear(from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      this.links[i] = undefined;
+      this.bytes[i] = undefined;
+    }
   }
 }
 

@@ -175,7 +175,6 @@ function tick(pair, timed) {
   const target = recv0 + (a.counters().datagramsSent - sent0);
   for (let spins = 0; b.counters().datagramsReceived < target && spins < 100_000; spins++) b.pump();
   const recvCalls0 = b.counters().receiveCalls;
-  const calls1 = calls(a) + calls(b) + helperCalls(a) + helperCalls(b);
   const t2 = ns();
   const cbB = calls(b);
   b.net.runCallbacks();

@@ -202,6 +202,7 @@ typedef struct sw_conn {
   uint32_t rx_next;
   sw_rxframe *ooo;
   size_t ooo_count;
+  size_t ooo_bytes;
   uint8_t *asm_buf;
   uint32_t asm_len, asm_have;
   sw_sock_frame asm_f;

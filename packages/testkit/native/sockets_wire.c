@@ -14,8 +14,11 @@
 
 /* Bytes in flight per connection before the sender waits for acks (the socket buffers hold 4 MiB). */
 #define SW_WINDOW_BYTES (1536u * 1024u)
-/* Reliable frames buffered ahead of a gap. */
+/* Reliable frames (and bytes) buffered ahead of a gap: a hostile peer cannot make us hold more. */
 #define SW_MAX_OOO 4096u
+#define SW_MAX_OOO_BYTES (4u * 1024u * 1024u)
+/* Incoming connections nobody accepted yet, at most: connect requests beyond are ignored. */
+#define SW_MAX_PENDING_INBOUND 256
 #define SW_RTO_MIN_US 20000
 #define SW_RTO_MAX_US 2000000
 
@@ -326,6 +329,7 @@ void sw_sock_rx_clear(sw_conn *c) {
   }
   c->ooo = NULL;
   c->ooo_count = 0;
+  c->ooo_bytes = 0;
   free(c->asm_buf);
   c->asm_buf = NULL;
   c->asm_len = c->asm_have = 0;
@@ -375,11 +379,13 @@ static void rx_reliable(sw_conn *c, const sw_sock_frame *f, const uint8_t *data,
       sw_rxframe *r = c->ooo;
       c->ooo = r->next;
       c->ooo_count--;
+      c->ooo_bytes -= r->f.len;
       consume(c, &r->f, r->data, now);
       c->rx_next++;
       free(r);
     }
-  } else if (seq_lt(c->rx_next, f->seq) && f->seq - c->rx_next < SW_MAX_OOO) {
+  } else if (seq_lt(c->rx_next, f->seq) && f->seq - c->rx_next < SW_MAX_OOO &&
+             c->ooo_bytes + f->len <= SW_MAX_OOO_BYTES) {
     sw_rxframe **at = &c->ooo;
     while (*at != NULL && seq_lt((*at)->f.seq, f->seq)) at = &(*at)->next;
     if (*at != NULL && (*at)->f.seq == f->seq) return;
@@ -390,6 +396,7 @@ static void rx_reliable(sw_conn *c, const sw_sock_frame *f, const uint8_t *data,
     r->next = *at;
     *at = r;
     c->ooo_count++;
+    c->ooo_bytes += f->len;
   }
   /* Older (duplicate) frames are dropped; the ack that follows repeats what we have. */
 }
@@ -482,6 +489,15 @@ static void on_connect(const sw_sock_header *h, uint16_t port, int64_t now) {
   }
   sw_listen *ls = sw_listen_by_port(h->vport);
   if (ls == NULL) return; /* nobody listens on that port: silently ignored (p2p.cpp:3121-3135) */
+  int pending = 0;
+  for (int i = 0; i < g_sws.conn_count; i++) {
+    const sw_conn *o = g_sws.conns[i];
+    if (!o->outbound && !o->accepted && o->state == k_ESteamNetworkingConnectionState_Connecting) pending++;
+  }
+  if (pending >= SW_MAX_PENDING_INBOUND) {
+    g_sw.counters.datagrams_rejected++;
+    return;
+  }
   sw_conn *c = sw_conn_new(h->sender, false);
   if (c == NULL) return;
   c->remote_handle = h->src_conn;

@@ -287,6 +287,35 @@ describe('Sockets backend: lanes and the wire, as a plain Sockets peer sees them
   });
 });
 
+describe('Sockets backend: a flooding peer', () => {
+  it('cannot make it hold more than its receive limit: what nobody reads stays in Steam, bounded', async () => {
+    const { p, a, b, conn } = await seamAndRaw();
+    const received = () => (a.networking as unknown as { messagesReceived: number }).messagesReceived;
+    for (let burst = 0; burst < 6; burst++) {
+      b.sockets.sendMessages(
+        Array.from({ length: 500 }, (_, i) => ({ connection: conn, data: bytes(`f${burst}.${i}`) })),
+      );
+      await p.pass(20);
+      // a's game reads another channel only: every frame it asks Steam once for news.
+      expect(a.networking.getAvailableP2PPacketSize(5)).toBeNull();
+    }
+    // The backend stopped taking at its queue limit (1000 messages, plus at most one batch of 256).
+    expect(received()).toBeGreaterThanOrEqual(1000);
+    expect(received()).toBeLessThanOrEqual(1000 + 256);
+    // Reading frees room: the rest (Steam dropped what overflowed its own buffer, and the reliable
+    // stream sends it again) comes in order.
+    const got: string[] = [];
+    expect(
+      await p.until(() => {
+        got.push(...drain(a, 0));
+        return got.length >= 3000;
+      }, 10_000),
+    ).toBe(true);
+    expect(got.slice(0, 3)).toEqual(['f0.0', 'f0.1', 'f0.2']);
+    expect(got.at(-1)).toBe('f5.499');
+  });
+});
+
 describe('Sockets backend: without native views', () => {
   it('works through koffi.decode/encode alone (STEAMWIRE_NATIVE_VIEWS=0), large messages included', async () => {
     group = withEnv({ STEAMWIRE_NATIVE_VIEWS: '0' }, () => peers(2, 'sockets'));

@@ -207,4 +207,18 @@ describe('the native fake: ISteamNetworkingSockets/Utils below the binding', () 
     })();
     expect(got).toEqual(['hey', '']);
   });
+
+  it('holds at most 256 incoming connections nobody accepted: a peer cannot pile them up', async () => {
+    group = peers(2);
+    const p = group;
+    const [a, b] = p.sessions as [SteamSession, SteamSession];
+    const listen = b.sockets.createListenSocketP2P(0);
+    const incoming = new Set<number>();
+    b.sockets.on('connectionStatusChanged', (c) => {
+      if (c.info.listenSocket === listen && c.info.state === 'connecting') incoming.add(c.connection);
+    });
+    for (let i = 0; i < 300; i++) a.sockets.connectP2P(b.localSteamId);
+    await p.pass(100);
+    expect(incoming.size).toBe(256);
+  });
 });

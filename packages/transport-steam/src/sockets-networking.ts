@@ -238,16 +238,26 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
     this.adopt(link, handle);
     link.state = 'connecting';
     core.fn.SetConnectionPollGroup(core.self, handle, this.pollGroup);
-    core.fn.ConfigureConnectionLanes(core.self, handle, SOCKETS_SEAM_LANES, null, null);
+    // Channels are lanes: a connection without its lanes could carry only channel 0, so it is not used.
+    if (core.fn.ConfigureConnectionLanes(core.self, handle, SOCKETS_SEAM_LANES, null, null) !== 1) {
+      this.release(link, true);
+      link.state = 'failed';
+      return false;
+    }
     return true;
   }
 
-  /** Accepts `link`'s waiting incoming connection (explicitly, or because we send to it). */
-  private accept(link: Link): void {
+  /** Accepts `link`'s waiting incoming connection (explicitly, or because we send to it); false if it is gone. */
+  private accept(link: Link): boolean {
     const { core } = this;
     core.fn.AcceptConnection(core.self, link.handle);
-    core.fn.ConfigureConnectionLanes(core.self, link.handle, SOCKETS_SEAM_LANES, null, null);
+    if (core.fn.ConfigureConnectionLanes(core.self, link.handle, SOCKETS_SEAM_LANES, null, null) !== 1) {
+      this.release(link, true);
+      this.peers.delete(link.remote);
+      return false;
+    }
     link.state = 'connected';
+    return true;
   }
 
   sendP2PPacket(remote: SteamId, data: Uint8Array, sendType: P2PSend, channel?: number): boolean {
@@ -268,10 +278,15 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
       this.lastSendFailure = null;
       return true;
     }
-    let link = this.peers.get(remote);
-    if (link === undefined) link = this.newLink(remote, 0, 'failed');
-    if (link.state === 'incoming') this.accept(link);
-    else if (link.state === 'failed' && !this.connect(link)) {
+    const known = this.peers.get(remote);
+    const link = known ?? this.newLink(remote, 0, 'failed');
+    if (link.state === 'incoming' && !this.accept(link)) {
+      this.lastSendFailure = FAIL_CONNECT;
+      return false;
+    }
+    if (link.state === 'failed' && !this.connect(link)) {
+      // A peer never reached before leaves no session behind.
+      if (known === undefined) this.peers.delete(remote);
       this.lastSendFailure = FAIL_CONNECT;
       return false;
     }
@@ -281,9 +296,13 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
       this.lastSendFailure = FAIL_LIMIT;
       return false;
     }
-    // A flush in roomFor may have found the connection dead and started a new one.
-    if ((link.state as Link['state']) === 'connecting') return this.hold(link, data, sendType, ch);
     if (this.outbox.full) this.flush();
+    // A flush may have found the connection dead and started a new one (or failed to).
+    if ((link.state as Link['state']) !== 'connected') {
+      if ((link.state as Link['state']) === 'connecting') return this.hold(link, data, sendType, ch);
+      this.lastSendFailure = FAIL_CONNECT;
+      return false;
+    }
     // Whatever this JavaScript turn sends leaves together at its end, unless a flush comes first.
     if (this.outbox.size === 0 && !this.flushScheduled) {
       this.flushScheduled = true;
@@ -367,7 +386,11 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
    */
   private readonly refused = (packet: StagedPacket<Link>, result: number, handle: number): void => {
     const link = packet.link;
-    const died = result === 3 || result === 11 || result === 8;
+    // InvalidParam is also a bad size or lane: only a handle Steam no longer knows means it died.
+    const died =
+      result === 3 ||
+      result === 11 ||
+      (result === 8 && !this.core.fn.GetConnectionInfo(this.core.self, handle, this.info));
     if (died && this.peers.get(link.remote) === link) {
       if (link.handle === handle && link.state !== 'failed') {
         this.release(link, true);

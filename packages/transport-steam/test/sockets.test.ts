@@ -163,10 +163,20 @@ describe('sockets backend over the stub library', () => {
     stub.pushCallback(1221, statusChange(1002, PEER, CONNECTED, 1));
     session.networking.runCallbacks();
     expect([stub.sockets.sent(sent, 'conn'), stub.sockets.sent(sent, 'byte0')]).toEqual([1002, 42]);
+    const dropped = () => (session.networking as unknown as { sendsDropped: number }).sendsDropped;
     stub.sockets.setSendMessagesFailure(25);
     session.networking.sendP2PPacket(PEER, Uint8Array.of(43), P2PSend.Reliable);
     session.networking.flushP2PPackets!();
-    expect((session.networking as unknown as { sendsDropped: number }).sendsDropped).toBe(1);
+    expect(dropped()).toBe(1);
+    // InvalidParam on a connection Steam still knows is a bad packet, not a dead connection: no reconnect.
+    stub.sockets.setSendMessagesFailure(8);
+    session.networking.sendP2PPacket(PEER, Uint8Array.of(44), P2PSend.Reliable);
+    session.networking.flushP2PPackets!();
+    expect(dropped()).toBe(2);
+    stub.sockets.setSendMessagesFailure(0);
+    session.networking.sendP2PPacket(PEER, Uint8Array.of(45), P2PSend.Reliable);
+    session.networking.flushP2PPackets!();
+    expect(stub.sockets.sent(stub.sockets.count('sent') - 1, 'conn')).toBe(1002);
   });
 
   it("a connection Steam gives up on is sessionConnectFail, once, with Steam's end reason", () => {

@@ -156,7 +156,7 @@ async function pairOf(backend) {
 }
 
 /** Native calls the backend makes besides Steam's own (memcpy, views, decode/encode). */
-const helperCalls = (p) => Number(p.net.nativeHelperCalls ?? 0);
+const helperCalls = (p) => Number(p.net.stats?.nativeHelperCalls ?? p.net.nativeHelperCalls ?? 0);
 
 function tick(pair, timed) {
   const { a, b, to } = pair;

@@ -25,37 +25,33 @@
  * @packageDocumentation
  */
 import { EventEmitter } from 'node:events';
-import { CallbackId, END_REASON_LOCAL_RIGHTS } from './constants.js';
+import { CallbackId } from './constants.js';
 import type { SteamContext } from './context.js';
 import { CallbackPump } from './dispatch.js';
-import { failDetail } from './messages.js';
 import {
   type P2PLimits,
   type P2PNetworking,
   type P2PNetworkingEvents,
   type P2PPacket,
-  P2PSend,
+  type P2PSend,
   type P2PSendFailure,
   P2PSessionError,
-  type P2PSessionFailDetail,
   type P2PSessionState,
   SOCKETS_P2P_LIMITS,
   type TypedEmitter,
 } from './p2p.js';
 import { SendFlags, SOCKETS_MAX_MESSAGE_BYTES } from './sockets-constants.js';
-import { decodeConnectionInfo, decodeRealTimeStatus, type SocketsCore } from './sockets-core.js';
+import type { SocketsCore } from './sockets-core.js';
 import { SteamNetworkingError } from './sockets-errors.js';
-import { HEADER_LANE, Inbox, type InboxLink } from './sockets-inbox.js';
+import { HEADER_LANE, Inbox } from './sockets-inbox.js';
+import { type Link, LinkTable, SEND_BUFFER_BYTES } from './sockets-links.js';
 import { Outbox, type StagedPacket, varintSize } from './sockets-outbox.js';
 import type { SteamId } from './steam-id.js';
 import { checkBoolean, checkChannel, checkRemote, checkSend, checkSize } from './validate.js';
 
-/** Lanes per connection (channels 0..6, plus lane 7 for the rest). */
-export const SOCKETS_SEAM_LANES = 8;
+export { SOCKETS_SEAM_LANES } from './sockets-links.js';
 /** How often a waiting incoming connection is announced again as `sessionRequest` (Steam re-sends every 0.5 s). */
 export const SESSION_REQUEST_REPOST_MS = 500;
-/** Steam's default `SendBufferSize`: more bytes queued for one connection are refused (`limitExceeded`). */
-const SEND_BUFFER_BYTES = 512 * 1024;
 /** Bytes per ms Steam is assumed to send at least (`SendRateMin`, 256 KiB/s), to age what was handed over. */
 const MIN_SEND_RATE_PER_MS = 262_144 / 1000;
 
@@ -67,30 +63,33 @@ const SEND_FLAGS: readonly number[] = [
   SendFlags.Reliable,
 ];
 
-/** A peer as this backend knows it: its connection, and what waits for it. */
-interface Link extends InboxLink {
-  handle: number;
-  state: 'connecting' | 'connected' | 'incoming' | 'failed';
-  /** Sends waiting for the connection to come up. */
-  held: { data: Uint8Array; sendType: P2PSend; channel: number }[];
-  heldBytes: number;
-  /** Bytes staged for the next flush, and bytes handed to Steam recently (aged by the send rate). */
-  stagedBytes: number;
-  recentBytes: number;
-  recentAt: number;
-  failPosted: boolean;
-  failure: { error: P2PSessionError; detail: P2PSessionFailDetail } | null;
-  lastRequestAt: number;
-}
-
 const FAIL_TOO_LARGE: P2PSendFailure = Object.freeze({ reason: 'tooLarge' });
-const FAIL_IGNORED: P2PSendFailure = Object.freeze({ reason: 'ignored', result: 41 });
 const FAIL_LIMIT: P2PSendFailure = Object.freeze({ reason: 'limitExceeded', result: 25 });
 const FAIL_CONNECT: P2PSendFailure = Object.freeze({ reason: 'failed' });
 
-function errorOf(endReason: number): P2PSessionError {
-  return endReason === END_REASON_LOCAL_RIGHTS ? P2PSessionError.NoRightsToApp : P2PSessionError.Timeout;
+/** What {@link SocketsNetworking.stats} reports. */
+export interface SocketsBackendStats {
+  readonly receiveCalls: number;
+  readonly messagesReceived: number;
+  readonly messagesDropped: number;
+  readonly flushes: number;
+  readonly packetsSent: number;
+  readonly sendsDropped: number;
+  readonly nativeViews: boolean;
+  readonly nativeHelperCalls: number;
 }
+
+/** The state of the session with yourself (a loopback in JavaScript). */
+const LOOPBACK_STATE: P2PSessionState = Object.freeze({
+  connectionActive: true,
+  connecting: false,
+  sessionError: P2PSessionError.None,
+  usingRelay: false,
+  bytesQueuedForSend: 0,
+  packetsQueuedForSend: 0,
+  remoteIp: 0x7f000001,
+  remotePort: 0,
+});
 
 const Emitter = EventEmitter as unknown as new () => TypedEmitter<P2PNetworkingEvents>;
 
@@ -101,8 +100,7 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
   lastSendFailure: P2PSendFailure | null = null;
   /** Whether relays were allowed by the last `allowP2PPacketRelay` (recorded only; see the README). */
   relayAllowed = true;
-  /** Packets Steam refused at a flush and that could not be sent again (diagnostics). */
-  sendsDropped = 0;
+  private sendsDropped = 0;
 
   /** @internal */
   readonly outbox: Outbox<Link>;
@@ -111,14 +109,9 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
   private readonly core: SocketsCore;
   private readonly ctx: SteamContext;
   private readonly pump: CallbackPump;
-  private readonly peers = new Map<SteamId, Link>();
-  private readonly byHandle = new Map<number, Link>();
+  private readonly links: LinkTable;
   private readonly listenSocket: number;
   private readonly pollGroup: number;
-  private readonly virtualPort: number;
-  private readonly info = new Uint8Array(696);
-  private readonly status = new Uint8Array(120);
-  private readonly options: Uint8Array;
   private loopbackOpen = false;
   private flushScheduled = false;
   private readonly autoFlush = (): void => {
@@ -126,30 +119,23 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
     if (this.ctx.live) this.flush();
   };
 
-  /** Receive calls made, messages taken from Steam, and messages dropped as malformed or unknown (diagnostics). */
-  get receiveCalls(): number {
-    return this.inbox.receiveCalls;
-  }
-  get messagesReceived(): number {
-    return this.inbox.received;
-  }
-  get messagesDropped(): number {
-    return this.inbox.dropped;
-  }
-  /** `SendMessages` calls made and packets handed to Steam (diagnostics). */
-  get flushes(): number {
-    return this.outbox.flushes;
-  }
-  get packetsSent(): number {
-    return this.outbox.sent;
-  }
-  /** Whether Steam's memory is reached through views (false: a koffi.decode/encode per access; see heap.ts). */
-  get nativeViews(): boolean {
-    return this.core.heap.usable;
-  }
-  /** Native calls made besides Steam's own (views made, and decode/encode where views could not serve). */
-  get nativeHelperCalls(): number {
-    return this.core.helperCalls + this.core.heap.regionCount;
+  /**
+   * Diagnostics: receive calls made, messages taken from Steam and dropped (malformed, or from no known
+   * connection), flushes (`SendMessages` calls) and packets handed to Steam, packets Steam refused that
+   * could not be sent again, whether Steam's memory is reached through views (see heap.ts), and native
+   * calls made besides Steam's own (views made; koffi.decode/encode where a view could not serve).
+   */
+  get stats(): SocketsBackendStats {
+    return {
+      receiveCalls: this.inbox.receiveCalls,
+      messagesReceived: this.inbox.received,
+      messagesDropped: this.inbox.dropped,
+      flushes: this.outbox.flushes,
+      packetsSent: this.outbox.sent,
+      sendsDropped: this.sendsDropped,
+      nativeViews: this.core.heap.usable,
+      nativeHelperCalls: this.core.helperCalls + this.core.heap.regionCount,
+    };
   }
 
   /** @internal Built by `initSteam`; creates the listen socket and the poll group. */
@@ -158,17 +144,16 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
     this.core = core;
     this.ctx = core.ctx;
     this.localSteamId = localSteamId;
-    this.virtualPort = virtualPort;
     this.pump = new CallbackPump(core.ctx);
     this.outbox = new Outbox(core);
     this.inbox = new Inbox(core);
     // SymmetricConnect (37) = 1 on the listen socket and on every connection we make.
-    this.options = new Uint8Array(16);
-    const v = new DataView(this.options.buffer);
+    const options = new Uint8Array(16);
+    const v = new DataView(options.buffer);
     v.setInt32(0, 37, true);
     v.setInt32(4, 1, true);
     v.setInt32(8, 1, true);
-    this.listenSocket = core.fn.CreateListenSocketP2P(core.self, virtualPort, 1, this.options);
+    this.listenSocket = core.fn.CreateListenSocketP2P(core.self, virtualPort, 1, options);
     if (this.listenSocket === 0) {
       throw new SteamNetworkingError(
         'CREATE_LISTEN_SOCKET_FAILED',
@@ -183,81 +168,10 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
         'Steam could not create a poll group: try again.',
       );
     }
+    this.links = new LinkTable(core, this.pollGroup, virtualPort, options);
     core.backendListenSocket = this.listenSocket;
     this.ctx.callbackHandlers.add(this.onCallback);
     this.ctx.shutdownHooks.push(() => this.flush());
-  }
-
-  private readonly linkOf = (connection: number): Link | undefined => this.byHandle.get(connection);
-
-  private newLink(remote: SteamId, handle: number, state: Link['state']): Link {
-    const link: Link = {
-      remote,
-      channels: new Set(),
-      handle,
-      state,
-      held: [],
-      heldBytes: 0,
-      stagedBytes: 0,
-      recentBytes: 0,
-      recentAt: 0,
-      failPosted: false,
-      failure: null,
-      lastRequestAt: 0,
-    };
-    this.peers.set(remote, link);
-    return link;
-  }
-
-  private adopt(link: Link, handle: number): void {
-    link.handle = handle;
-    this.byHandle.set(handle, link);
-    this.core.backendConnections.add(handle);
-  }
-
-  /** Forgets `link`'s connection (closing the handle when `close`), keeping the link itself. */
-  private release(link: Link, close: boolean, reason = 0): void {
-    if (link.handle === 0) return;
-    this.byHandle.delete(link.handle);
-    this.core.backendConnections.delete(link.handle);
-    if (close) this.core.fn.CloseConnection(this.core.self, link.handle, reason, null, false);
-    link.handle = 0;
-  }
-
-  /** Opens a connection to `remote` for `link` (a new attempt); false when Steam refused at once. */
-  private connect(link: Link): boolean {
-    const { core } = this;
-    const handle = core.fn.ConnectP2P(
-      core.self,
-      core.identity(link.remote),
-      this.virtualPort,
-      1,
-      this.options,
-    );
-    if (handle === 0) return false;
-    this.adopt(link, handle);
-    link.state = 'connecting';
-    core.fn.SetConnectionPollGroup(core.self, handle, this.pollGroup);
-    // Channels are lanes: a connection without its lanes could carry only channel 0, so it is not used.
-    if (core.fn.ConfigureConnectionLanes(core.self, handle, SOCKETS_SEAM_LANES, null, null) !== 1) {
-      this.release(link, true);
-      link.state = 'failed';
-      return false;
-    }
-    return true;
-  }
-
-  /** Accepts `link`'s waiting incoming connection (explicitly, or because we send to it); false if it is gone. */
-  private accept(link: Link): boolean {
-    const { core } = this;
-    core.fn.AcceptConnection(core.self, link.handle);
-    if (core.fn.ConfigureConnectionLanes(core.self, link.handle, SOCKETS_SEAM_LANES, null, null) !== 1) {
-      this.release(link, true);
-      this.peers.delete(link.remote);
-      return false;
-    }
-    link.state = 'connected';
-    return true;
   }
 
   sendP2PPacket(remote: SteamId, data: Uint8Array, sendType: P2PSend, channel?: number): boolean {
@@ -278,20 +192,20 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
       this.lastSendFailure = null;
       return true;
     }
-    const known = this.peers.get(remote);
-    const link = known ?? this.newLink(remote, 0, 'failed');
-    if (link.state === 'incoming' && !this.accept(link)) {
+    const known = this.links.get(remote);
+    const link = known ?? this.links.newLink(remote, 0, 'failed');
+    if (link.state === 'incoming' && !this.links.accept(link)) {
       this.lastSendFailure = FAIL_CONNECT;
       return false;
     }
-    if (link.state === 'failed' && !this.connect(link)) {
+    if (link.state === 'failed' && !this.links.connect(link)) {
       // A peer never reached before leaves no session behind.
-      if (known === undefined) this.peers.delete(remote);
+      if (known === undefined) this.links.forget(remote);
       this.lastSendFailure = FAIL_CONNECT;
       return false;
     }
     link.channels.add(ch);
-    if (link.state === 'connecting') return this.hold(link, data, sendType, ch);
+    if (link.state === 'connecting') return this.held(this.links.hold(link, data, sendType, ch));
     if (!this.roomFor(link, data.byteLength + header)) {
       this.lastSendFailure = FAIL_LIMIT;
       return false;
@@ -299,7 +213,8 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
     if (this.outbox.full) this.flush();
     // A flush may have found the connection dead and started a new one (or failed to).
     if ((link.state as Link['state']) !== 'connected') {
-      if ((link.state as Link['state']) === 'connecting') return this.hold(link, data, sendType, ch);
+      if ((link.state as Link['state']) === 'connecting')
+        return this.held(this.links.hold(link, data, sendType, ch));
       this.lastSendFailure = FAIL_CONNECT;
       return false;
     }
@@ -323,22 +238,6 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
     return true;
   }
 
-  /** Keeps a send until the connection is up (a copy: the caller may reuse `data`). */
-  private hold(link: Link, data: Uint8Array, sendType: P2PSend, channel: number): boolean {
-    if (sendType === P2PSend.UnreliableNoDelay) {
-      this.lastSendFailure = FAIL_IGNORED;
-      return false;
-    }
-    if (link.heldBytes + data.byteLength > SEND_BUFFER_BYTES) {
-      this.lastSendFailure = FAIL_LIMIT;
-      return false;
-    }
-    link.held.push({ data: data.slice(), sendType, channel });
-    link.heldBytes += data.byteLength;
-    this.lastSendFailure = null;
-    return true;
-  }
-
   /**
    * Whether Steam can take `size` more bytes for `link`. Only when much was handed over recently (or is
    * staged this tick) is Steam asked, after handing it what is staged, how much it still holds; so a
@@ -352,11 +251,16 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
       this.flush();
       if (link.handle === 0 || link.state !== 'connected') return true; // see the caller
     }
-    const code = this.core.fn.GetConnectionRealTimeStatus(this.core.self, link.handle, this.status, 0, null);
-    if (code !== 1) return true; // dying: the flush will tell
-    const s = decodeRealTimeStatus(this.status);
-    link.recentBytes = s.pendingReliable + s.pendingUnreliable;
+    const pending = this.links.pendingInSteam(link);
+    if (pending === null) return true; // dying: the flush will tell
+    link.recentBytes = pending;
     return link.recentBytes + link.stagedBytes + size <= SEND_BUFFER_BYTES;
+  }
+
+  /** Reports what {@link LinkTable.hold} said. */
+  private held(failure: P2PSendFailure | null): boolean {
+    this.lastSendFailure = failure;
+    return failure === null;
   }
 
   flushP2PPackets(): void {
@@ -367,7 +271,7 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
   private flush(): void {
     if (this.outbox.size === 0) return;
     const now = performance.now();
-    for (const link of this.peers.values()) {
+    for (const link of this.links.values()) {
       const aged = link.recentBytes - (now - link.recentAt) * MIN_SEND_RATE_PER_MS;
       link.recentBytes = Math.max(0, aged) + link.stagedBytes;
       link.recentAt = now;
@@ -387,18 +291,16 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
   private readonly refused = (packet: StagedPacket<Link>, result: number, handle: number): void => {
     const link = packet.link;
     // InvalidParam is also a bad size or lane: only a handle Steam no longer knows means it died.
-    const died =
-      result === 3 ||
-      result === 11 ||
-      (result === 8 && !this.core.fn.GetConnectionInfo(this.core.self, handle, this.info));
-    if (died && this.peers.get(link.remote) === link) {
+    const died = result === 3 || result === 11 || (result === 8 && !this.links.alive(handle));
+    if (died && this.links.get(link.remote) === link) {
       if (link.handle === handle && link.state !== 'failed') {
-        this.release(link, true);
+        this.links.release(link, true);
         link.state = 'failed';
       }
-      if (link.state !== 'failed' || this.connect(link)) {
+      if (link.state !== 'failed' || this.links.connect(link)) {
         const data = packet.bytes.subarray(packet.payloadAt);
-        if (link.state === 'connecting') this.hold(link, data, packet.sendType as P2PSend, packet.channel);
+        if (link.state === 'connecting')
+          this.links.hold(link, data, packet.sendType as P2PSend, packet.channel);
         else this.sendP2PPacket(link.remote, data, packet.sendType as P2PSend, packet.channel);
         return;
       }
@@ -411,7 +313,7 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
     this.ctx.assertLive('getAvailableP2PPacketSize');
     const ch = checkChannel(channel);
     const q = this.inbox.queue(ch);
-    if (q.size === 0) this.inbox.pull(this.pollGroup, this.linkOf);
+    if (q.size === 0) this.inbox.pull(this.pollGroup, this.links.linkOf);
     return q.peek()?.data.byteLength ?? null;
   }
 
@@ -419,7 +321,7 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
     this.ctx.assertLive('readP2PPacket');
     const want = checkSize(size);
     const ch = checkChannel(channel);
-    if (this.inbox.queue(ch).size === 0) this.inbox.pull(this.pollGroup, this.linkOf);
+    if (this.inbox.queue(ch).size === 0) this.inbox.pull(this.pollGroup, this.links.linkOf);
     const packet = this.inbox.shift(ch);
     if (packet === undefined) return null;
     // As legacy Steam: a smaller buffer truncates the packet and the rest is lost.
@@ -431,8 +333,8 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
   acceptP2PSessionWithUser(remote: SteamId): boolean {
     this.ctx.assertLive('acceptP2PSessionWithUser');
     if (!checkRemote(remote)) return false;
-    const link = this.peers.get(remote);
-    if (link?.state === 'incoming') this.accept(link);
+    const link = this.links.get(remote);
+    if (link?.state === 'incoming') this.links.accept(link);
     // Steam's Accept fails when nothing waits; the seam promises false only for an invalid id.
     return true;
   }
@@ -453,7 +355,7 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
       this.inbox.dropFrom(remote, ch);
       return was;
     }
-    const link = this.peers.get(remote);
+    const link = this.links.get(remote);
     if (link === undefined || !link.channels.delete(ch)) return false;
     this.inbox.dropFrom(remote, ch);
     // Closing the last open channel closes the session.
@@ -470,61 +372,20 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
       this.loopbackOpen = false;
       return was;
     }
-    const link = this.peers.get(remote);
+    const link = this.links.get(remote);
     if (link === undefined) return false;
     this.outbox.drop(link);
-    this.release(link, true);
-    this.peers.delete(remote);
+    this.links.release(link, true);
+    this.links.forget(remote);
     return true;
   }
 
   getP2PSessionState(remote: SteamId): P2PSessionState | null {
     this.ctx.assertLive('getP2PSessionState');
     if (!checkRemote(remote)) return null;
-    if (remote === this.localSteamId) {
-      if (!this.loopbackOpen) return null;
-      return {
-        connectionActive: true,
-        connecting: false,
-        sessionError: P2PSessionError.None,
-        usingRelay: false,
-        bytesQueuedForSend: 0,
-        packetsQueuedForSend: 0,
-        remoteIp: 0x7f000001,
-        remotePort: 0,
-      };
-    }
-    const link = this.peers.get(remote);
-    if (link === undefined) return null;
-    const quiet = {
-      connectionActive: false,
-      connecting: false,
-      sessionError: link.failure?.error ?? P2PSessionError.None,
-      usingRelay: false,
-      bytesQueuedForSend: link.heldBytes,
-      packetsQueuedForSend: link.held.length,
-      remoteIp: 0,
-      remotePort: 0,
-    };
-    if (link.handle === 0 || !this.core.fn.GetConnectionInfo(this.core.self, link.handle, this.info))
-      return quiet;
-    const info = decodeConnectionInfo(this.info);
-    const live =
-      this.core.fn.GetConnectionRealTimeStatus(this.core.self, link.handle, this.status, 0, null) === 1;
-    const status = live ? decodeRealTimeStatus(this.status) : null;
-    const ip = info.remoteAddress?.ip.match(/^(\d+)\.(\d+)\.(\d+)\.(\d+)$/);
-    return {
-      connectionActive: info.state === 'connected',
-      connecting:
-        link.state === 'connecting' && (info.state === 'connecting' || info.state === 'findingRoute'),
-      sessionError: quiet.sessionError,
-      usingRelay: info.flags.relayed,
-      bytesQueuedForSend:
-        link.heldBytes + link.stagedBytes + (status ? status.pendingReliable + status.pendingUnreliable : 0),
-      packetsQueuedForSend: link.held.length,
-      remoteIp: ip ? ((+ip[1]! << 24) | (+ip[2]! << 16) | (+ip[3]! << 8) | +ip[4]!) >>> 0 : 0,
-      remotePort: info.remoteAddress?.port ?? 0,
-    };
+    if (remote === this.localSteamId) return this.loopbackOpen ? { ...LOOPBACK_STATE } : null;
+    const link = this.links.get(remote);
+    return link === undefined ? null : this.links.sessionState(link);
   }
 
   runCallbacks(): void {
@@ -534,7 +395,7 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
     // Connections that came up released their held packets: send them now, not a frame later.
     this.flush();
     const now = performance.now();
-    for (const link of this.peers.values()) {
+    for (const link of this.links.values()) {
       if (link.state === 'incoming' && now - link.lastRequestAt >= SESSION_REQUEST_REPOST_MS) {
         link.lastRequestAt = now;
         this.emit('sessionRequest', link.remote);
@@ -548,7 +409,7 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
     if (id !== CallbackId.ConnectionStatusChanged || size < this.core.statusOldStateAt + 4) return;
     const change = this.core.decodeStatusChange(param, size);
     const handle = change.connection as number;
-    const link = this.byHandle.get(handle);
+    const link = this.links.linkOf(handle);
     const state = change.info.state;
     if (link === undefined) {
       if (state === 'connecting' && change.info.listenSocket === this.listenSocket)
@@ -562,23 +423,8 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
   };
 
   private incoming(handle: number, remote: SteamId | null): void {
-    const { core } = this;
-    const existing = remote === null ? undefined : this.peers.get(remote);
-    if (
-      remote === null ||
-      remote === this.localSteamId ||
-      (existing !== undefined && existing.state !== 'failed')
-    ) {
-      // Not a peer this seam can answer, or one it already has a connection with.
-      core.fn.CloseConnection(core.self, handle, 0, null, false);
-      return;
-    }
-    const link = existing ?? this.newLink(remote, 0, 'incoming');
-    link.state = 'incoming';
-    this.adopt(link, handle);
-    core.fn.SetConnectionPollGroup(core.self, handle, this.pollGroup);
-    link.lastRequestAt = performance.now();
-    this.emit('sessionRequest', remote);
+    const link = this.links.incoming(handle, remote, this.localSteamId);
+    if (link !== null) this.emit('sessionRequest', link.remote);
   }
 
   private connected(link: Link): void {
@@ -593,30 +439,11 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
   }
 
   private ended(link: Link, endReason: number, debug: string, problem: boolean): void {
-    const wasUp = link.state === 'connected';
-    const wasIncoming = link.state === 'incoming';
     // Take what already arrived before the handle (and Steam's queue with it) goes.
     this.inbox.rearm();
-    this.inbox.pull(this.pollGroup, this.linkOf);
+    this.inbox.pull(this.pollGroup, this.links.linkOf);
     this.outbox.drop(link);
-    this.release(link, true);
-    link.held = [];
-    link.heldBytes = 0;
-    if (wasIncoming || (wasUp && !problem)) {
-      // A request nobody took, or a session the peer ended: quietly gone, as in the legacy API.
-      this.peers.delete(link.remote);
-      return;
-    }
-    link.state = 'failed';
-    const detail = failDetail(endReason, debug);
-    link.failure = { error: errorOf(endReason), detail };
-    if (link.failPosted) return;
-    link.failPosted = true;
-    this.emit('sessionConnectFail', link.remote, link.failure.error, detail);
+    const failure = this.links.end(link, endReason, debug, problem);
+    if (failure !== null) this.emit('sessionConnectFail', link.remote, failure.error, failure.detail);
   }
-}
-
-/** @internal Exposed for tests: the send flags each `P2PSend` maps to. */
-export function socketsSendFlags(sendType: P2PSend): number {
-  return SEND_FLAGS[sendType]!;
 }

@@ -7,6 +7,7 @@ import {
   P2PSend,
   type P2PSessionFailDetail,
   SOCKETS_P2P_LIMITS,
+  type SocketsBackendStats,
   type SteamSession,
 } from '@steamwire/transport-steam/steam';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -135,7 +136,7 @@ describe('sockets backend over the stub library', () => {
     expect(net.readP2PPacket(10, 0)).toEqual({ data: Uint8Array.of(1), remoteSteamId: PEER });
     expect(net.getAvailableP2PPacketSize(5)).toBeNull();
     expect(stub.count('releases')).toBe(5);
-    expect((net as unknown as { messagesDropped: number }).messagesDropped).toBe(2);
+    expect((net as unknown as { stats: SocketsBackendStats }).stats.messagesDropped).toBe(2);
   });
 
   it('AllocateMessage returning NULL is ALLOCATE_FAILED, and what was allocated is released', () => {
@@ -163,7 +164,8 @@ describe('sockets backend over the stub library', () => {
     stub.pushCallback(1221, statusChange(1002, PEER, CONNECTED, 1));
     session.networking.runCallbacks();
     expect([stub.sockets.sent(sent, 'conn'), stub.sockets.sent(sent, 'byte0')]).toEqual([1002, 42]);
-    const dropped = () => (session.networking as unknown as { sendsDropped: number }).sendsDropped;
+    const dropped = () =>
+      (session.networking as unknown as { stats: SocketsBackendStats }).stats.sendsDropped;
     stub.sockets.setSendMessagesFailure(25);
     session.networking.sendP2PPacket(PEER, Uint8Array.of(43), P2PSend.Reliable);
     session.networking.flushP2PPackets!();

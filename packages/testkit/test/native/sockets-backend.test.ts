@@ -7,6 +7,7 @@ import {
   P2PSend,
   type P2PSessionFailDetail,
   SOCKETS_MAX_MESSAGE_BYTES,
+  type SocketsBackendStats,
   type SteamSession,
 } from '@steamwire/transport-steam/steam';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -19,14 +20,8 @@ afterEach(() => {
   group = undefined;
 });
 
-type Diagnostics = {
-  flushes: number;
-  receiveCalls: number;
-  messagesDropped: number;
-  nativeViews: boolean;
-  sendsDropped: number;
-};
-const diag = (s: SteamSession) => s.networking as unknown as Diagnostics;
+/** The Sockets backend's diagnostics (not part of the seam). */
+const diag = (s: SteamSession) => (s.networking as unknown as { stats: SocketsBackendStats }).stats;
 
 function drain(s: SteamSession, channel: number): string[] {
   const out: string[] = [];
@@ -290,7 +285,7 @@ describe('Sockets backend: lanes and the wire, as a plain Sockets peer sees them
 describe('Sockets backend: a flooding peer', () => {
   it('cannot make it hold more than its receive limit: what nobody reads stays in Steam, bounded', async () => {
     const { p, a, b, conn } = await seamAndRaw();
-    const received = () => (a.networking as unknown as { messagesReceived: number }).messagesReceived;
+    const received = () => diag(a).messagesReceived;
     for (let burst = 0; burst < 6; burst++) {
       b.sockets.sendMessages(
         Array.from({ length: 500 }, (_, i) => ({ connection: conn, data: bytes(`f${burst}.${i}`) })),

@@ -6,9 +6,12 @@
  * Files, one job each:
  *   sockets_types.h  Valve's §15 types and layouts
  *   sockets_conn.c   connection objects: lifecycle, states, callbacks, queues, timers
- *   sockets_wire.c   the datagram format: handshake, coalesced frames, reliability, fake lag/loss
+ *   sockets_wire.c   datagrams out (fake lag/loss), the handshake, dispatch of what arrives
+ *   sockets_stream.c what a connection carries: queued messages, coalesced frames, reliability
  *   sockets_config.c configuration values (SetConfigValue/GetConfigValue and their inheritance)
- *   sockets.c        the exported SteamAPI_ISteamNetworkingSockets_* functions
+ *   sockets.c        the exported SteamAPI_ISteamNetworkingSockets_* functions: connections, sending,
+ *                    receiving, poll groups
+ *   sockets_status.c ... and lanes, status, identity, authentication, socket pairs, RunCallbacks
  *   sockets_utils.c  the exported SteamAPI_ISteamNetworkingUtils_* functions
  */
 #ifndef STEAMWIRE_FAKE_SOCKETS_H
@@ -310,16 +313,22 @@ void sw_conn_accept(sw_conn *c, int64_t now);
 /* sockets_wire.c */
 bool sw_sockets_owns_datagram(const uint8_t *buf, size_t len);
 void sw_sockets_handle_datagram(const uint8_t *buf, size_t len, uint16_t src_port);
+void sw_sock_header_init(sw_sock_header *h, const sw_conn *c, uint8_t kind);
+void sw_sock_raw_send(sw_conn *c, const void *buf, size_t len);
 void sw_sock_send_control(sw_conn *c, uint8_t kind, int32_t reason, const char *debug);
 void sw_sock_send_connect(sw_conn *c);
+void sw_sock_delayed_tick(int64_t now);
+void sw_sock_delayed_clear(void);
+void sw_sock_loop_drain(void);
+
+/* sockets_stream.c */
 /* Queues one message; returns an EResult and the message number through *number. */
 int sw_sock_queue_message(sw_conn *c, const void *data, uint32_t len, int flags, int lane, int64_t *number);
 void sw_sock_transmit(sw_conn *c, int64_t now, bool force);
 void sw_sock_wire_tick(sw_conn *c, int64_t now);
 void sw_sock_tx_clear(sw_conn *c);
 void sw_sock_rx_clear(sw_conn *c);
-void sw_sock_delayed_tick(int64_t now);
-void sw_sock_delayed_clear(void);
-void sw_sock_loop_drain(void);
+void sw_sock_on_ack(sw_conn *c, uint32_t acked, int64_t now);
+void sw_sock_on_data(sw_conn *c, const sw_sock_header *h, const uint8_t *p, size_t plen, int64_t now);
 
 #endif

@@ -234,23 +234,30 @@ SW_EXPORT bool SteamAPI_ISteamNetworkingUtils_SetConnectionConfigValueString(voi
   return SELF_OK(self) && set_value(id, k_ESteamNetworkingConfig_Connection, h, k_ESteamNetworkingConfig_String, v);
 }
 
+/* Steam keeps these callbacks as Ptr config values; the platforms we build for have data and
+ * function pointers of one size. */
+_Static_assert(sizeof(void *) == sizeof(FnSteamNetConnectionStatusChanged), "fn pointer size");
+
 SW_EXPORT bool SteamAPI_ISteamNetworkingUtils_SetGlobalCallback_SteamNetConnectionStatusChanged(
     void *self, FnSteamNetConnectionStatusChanged fn) {
-  void *p = (void *)fn;
+  void *p = NULL;
+  memcpy(&p, &fn, sizeof p);
   return SELF_OK(self) && set_value(SWC_Callback_ConnectionStatusChanged, k_ESteamNetworkingConfig_Global, 0,
                                     k_ESteamNetworkingConfig_Ptr, &p);
 }
 
 SW_EXPORT bool SteamAPI_ISteamNetworkingUtils_SetGlobalCallback_SteamNetAuthenticationStatusChanged(
     void *self, FnSteamNetAuthenticationStatusChanged fn) {
-  void *p = (void *)fn;
+  void *p = NULL;
+  memcpy(&p, &fn, sizeof p);
   return SELF_OK(self) && set_value(SWC_Callback_AuthStatusChanged, k_ESteamNetworkingConfig_Global, 0,
                                     k_ESteamNetworkingConfig_Ptr, &p);
 }
 
 SW_EXPORT bool SteamAPI_ISteamNetworkingUtils_SetGlobalCallback_SteamRelayNetworkStatusChanged(
     void *self, FnSteamRelayNetworkStatusChanged fn) {
-  void *p = (void *)fn;
+  void *p = NULL;
+  memcpy(&p, &fn, sizeof p);
   return SELF_OK(self) && set_value(SWC_Callback_RelayNetworkStatusChanged, k_ESteamNetworkingConfig_Global, 0,
                                     k_ESteamNetworkingConfig_Ptr, &p);
 }

@@ -48,38 +48,11 @@ import type {
   SteamNetworkingSockets,
 } from './sockets-types.js';
 import { assertSteamId, type SteamId } from './steam-id.js';
-import { checkBoolean, checkData } from './validate.js';
+import { checkBoolean, checkData, checkHandle, checkInt, checkString } from './validate.js';
 
 /** Default and largest number of messages one receive call takes. */
 const DEFAULT_RECEIVE_MAX = 64;
 const RECEIVE_MAX = 1024;
-
-/** A handle argument: an integer from 0 to 2^32-1 (0 is never valid; Steam answers it as such). */
-export function checkHandle(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new InvalidArgumentError(
-      name,
-      `${name} must be a handle (an integer from 0 to 4294967295), got ${String(value)}.`,
-    );
-  }
-  return value;
-}
-
-function checkInt(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidArgumentError(
-      name,
-      `${name} must be an integer from ${min} to ${max}, got ${String(value)}.`,
-    );
-  }
-  return value;
-}
-
-function checkString(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.includes('\0'))
-    throw new InvalidArgumentError(name, `${name} must be a string without NUL characters.`);
-  return value;
-}
 
 const Emitter = EventEmitter as unknown as new () => TypedEmitter<SocketsEvents>;
 

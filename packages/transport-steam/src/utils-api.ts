@@ -10,7 +10,6 @@ import { CallbackId } from './constants.js';
 import { CallbackPump } from './dispatch.js';
 import { InvalidArgumentError } from './errors.js';
 import type { TypedEmitter } from './p2p.js';
-import { checkHandle } from './sockets-api.js';
 import { CONFIG_VALUES } from './sockets-constants.js';
 import {
   CONFIG_DATA_TYPE,
@@ -31,6 +30,7 @@ import type {
   SteamNetworkingUtils,
   UtilsEvents,
 } from './sockets-types.js';
+import { checkHandle } from './validate.js';
 
 /** `ESteamNetworkingConfigScope` numbers. */
 const SCOPE = { global: 1, interface: 2, listenSocket: 3, connection: 4 } as const;

@@ -1,6 +1,7 @@
 /**
- * Argument checks shared by both backends. Hostile input is normal input: every public method checks
- * its arguments before anything reaches native code, and a bad one is a typed error, never a crash.
+ * Argument checks shared by the backends and the typed Sockets/Utils APIs. Hostile input is normal
+ * input: every public method checks its arguments before anything reaches native code, and a bad
+ * one is a typed error, never a crash.
  * @packageDocumentation
  */
 import { InvalidArgumentError } from './errors.js';
@@ -111,4 +112,33 @@ export function checkSend(
   const limit = isReliableSend(type) ? limits.maxReliableBytes : limits.maxUnreliableBytes;
   if (bytes.byteLength > limit) return FAIL_TOO_LARGE;
   return ch;
+}
+
+/** A handle argument: an integer from 0 to 2^32-1 (0 is never valid; Steam answers it as such). */
+export function checkHandle(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
+    throw new InvalidArgumentError(
+      name,
+      `${name} must be a handle (an integer from 0 to 4294967295), got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** An integer argument from min to max. */
+export function checkInt(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new InvalidArgumentError(
+      name,
+      `${name} must be an integer from ${min} to ${max}, got ${String(value)}.`,
+    );
+  }
+  return value;
+}
+
+/** A string argument that C can take (no NUL). */
+export function checkString(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.includes('\0'))
+    throw new InvalidArgumentError(name, `${name} must be a string without NUL characters.`);
+  return value;
 }

@@ -7,7 +7,7 @@ import {
   type SteamSession,
 } from '@steamwire/transport-steam/steam';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bytes, type Peers, peers, text } from './sockets-helpers.js';
+import { bytes, connectedPair, type Peers, peers, receiveAll, text } from './sockets-helpers.js';
 
 let group: Peers | undefined;
 afterEach(() => {
@@ -15,38 +15,15 @@ afterEach(() => {
   group = undefined;
 });
 
-/** Two peers, `a` connected to `b`'s listen socket on port 0, every status change recorded. */
-async function connectedPair() {
+/** Two fresh peers, connected (see connectedPair). */
+async function pair() {
   group = peers(2);
-  const p = group;
-  const [a, b] = p.sessions as [SteamSession, SteamSession];
-  const changes: [ConnectionStatusChange[], ConnectionStatusChange[]] = [[], []];
-  a.sockets.on('connectionStatusChanged', (c) => changes[0].push(c));
-  b.sockets.on('connectionStatusChanged', (c) => changes[1].push(c));
-  const listen = b.sockets.createListenSocketP2P(0);
-  const conn = a.sockets.connectP2P(b.localSteamId, 0);
-  const incomingOf = () =>
-    changes[1].find((c) => c.info.state === 'connecting' && c.info.listenSocket === listen);
-  expect(await p.until(() => incomingOf() !== undefined)).toBe(true);
-  const incoming = incomingOf()!.connection;
-  expect(b.sockets.acceptConnection(incoming)).toBe('ok');
-  const up = () => changes[0].some((c) => c.connection === conn && c.info.state === 'connected');
-  expect(await p.until(up)).toBe(true);
-  return { p, a, b, conn, incoming, listen, changes };
-}
-
-async function receiveAll(p: Peers, s: SteamSession, conn: NetConnection, count: number) {
-  const got: ReturnType<SteamSession['sockets']['receiveMessages']> & object = [];
-  await p.until(() => {
-    got.push(...(s.sockets.receiveMessages(conn) ?? []));
-    return got.length >= count;
-  });
-  return got;
+  return connectedPair(group);
 }
 
 describe('typed Sockets API over the native fake: connections', () => {
   it('connects, with the status changes of §15.4 on both sides', async () => {
-    const { a, b, conn, incoming, listen, changes } = await connectedPair();
+    const { a, b, conn, incoming, listen, changes } = await pair();
     const first = changes[0].find((c) => c.connection === conn)!;
     expect(first).toMatchObject({ oldState: 'none', info: { state: 'connecting', listenSocket: null } });
     expect(first.info.remote).toBe(b.localSteamId);
@@ -71,14 +48,14 @@ describe('typed Sockets API over the native fake: connections', () => {
   });
 
   it('acceptConnection answers Steam EResults: invalidState twice, invalidParam for your own or a bad handle', async () => {
-    const { a, b, conn, incoming } = await connectedPair();
+    const { a, b, conn, incoming } = await pair();
     expect(b.sockets.acceptConnection(incoming)).toBe('invalidState');
     expect(a.sockets.acceptConnection(conn)).toBe('invalidParam');
     expect(a.sockets.acceptConnection(12345 as NetConnection)).toBe('invalidParam');
   });
 
   it('createListenSocketP2P refuses a port already listened on; closeListenSocket ends its connections', async () => {
-    const { p, b, incoming, listen } = await connectedPair();
+    const { p, b, incoming, listen } = await pair();
     expect(() => b.sockets.createListenSocketP2P(0)).toThrow(
       expect.objectContaining({ code: 'CREATE_LISTEN_SOCKET_FAILED' }),
     );
@@ -120,7 +97,7 @@ describe('typed Sockets API over the native fake: connections', () => {
   });
 
   it('closeConnection: the peer sees closedByPeer with the reason and words; the handle dies; odd reasons become 1999', async () => {
-    const { p, a, b, conn, incoming, changes } = await connectedPair();
+    const { p, a, b, conn, incoming, changes } = await pair();
     expect(b.sockets.closeConnection(incoming, 1234, 'bye now')).toBe(true);
     expect(b.sockets.closeConnection(incoming)).toBe(false);
     b.sockets.runCallbacks();
@@ -141,7 +118,7 @@ describe('typed Sockets API over the native fake: connections', () => {
     expect(a.sockets.closeConnection(conn)).toBe(true);
 
     const first = group;
-    const second = await connectedPair();
+    const second = await pair();
     first?.close();
     second.b.sockets.closeConnection(second.incoming, 4000, 'ignored');
     expect(
@@ -154,7 +131,7 @@ describe('typed Sockets API over the native fake: connections', () => {
   });
 
   it('closeConnection with linger still delivers what was queued', async () => {
-    const { p, a, b, conn, incoming } = await connectedPair();
+    const { p, a, b, conn, incoming } = await pair();
     b.utils.setConfigValue('NagleTime', 20_000, { connection: incoming });
     const sent = Array.from({ length: 20 }, (_, i) => `m${i}`);
     for (const m of sent) expect(b.sockets.sendMessage(incoming, bytes(m), SendFlags.Reliable).ok).toBe(true);
@@ -165,7 +142,7 @@ describe('typed Sockets API over the native fake: connections', () => {
   });
 
   it('connection user data and names', async () => {
-    const { p, a, b, conn, incoming } = await connectedPair();
+    const { p, a, b, conn, incoming } = await pair();
     expect(a.sockets.getConnectionUserData(conn)).toBe(-1n);
     expect(a.sockets.setConnectionUserData(conn, 0x7fff_ffff_ffffn)).toBe(true);
     expect(a.sockets.getConnectionUserData(conn)).toBe(0x7fff_ffff_ffffn);
@@ -185,7 +162,7 @@ describe('typed Sockets API over the native fake: connections', () => {
 
 describe('typed Sockets API over the native fake: sending and receiving', () => {
   it('sendMessage numbers messages from 1 and answers Steam EResults', async () => {
-    const { p, a, b, conn, incoming } = await connectedPair();
+    const { p, a, b, conn, incoming } = await pair();
     expect(a.sockets.sendMessage(conn, bytes('one'))).toEqual({ ok: true, messageNumber: 1n });
     expect(a.sockets.sendMessage(conn, bytes('two'), SendFlags.ReliableNoNagle)).toEqual({
       ok: true,
@@ -227,7 +204,7 @@ describe('typed Sockets API over the native fake: sending and receiving', () => 
   });
 
   it('sendMessages sends a batch in one call, per-lane numbers, lanes arriving as sent', async () => {
-    const { p, a, b, conn, incoming } = await connectedPair();
+    const { p, a, b, conn, incoming } = await pair();
     expect(a.sockets.configureConnectionLanes(conn, [{}, { priority: 1, weight: 3 }, { weight: 2 }])).toBe(
       'ok',
     );
@@ -264,7 +241,7 @@ describe('typed Sockets API over the native fake: sending and receiving', () => 
   });
 
   it('flushMessages sends what Nagle holds now', async () => {
-    const { p, a, b, conn, incoming } = await connectedPair();
+    const { p, a, b, conn, incoming } = await pair();
     a.utils.setConfigValue('NagleTime', 20_000, { connection: conn });
     expect(a.sockets.sendMessage(conn, bytes('held'), SendFlags.Reliable).ok).toBe(true);
     // Only b pumps: a's Nagle timer never runs, so only an explicit flush sends it.
@@ -285,7 +262,7 @@ describe('typed Sockets API over the native fake: sending and receiving', () => 
   });
 
   it('lower-priority-number lanes go out first when a Nagle batch is sent', async () => {
-    const { p, a, b, conn, incoming } = await connectedPair();
+    const { p, a, b, conn, incoming } = await pair();
     a.utils.setConfigValue('NagleTime', 20_000, { connection: conn });
     expect(a.sockets.configureConnectionLanes(conn, [{ priority: 5 }, { priority: 1 }])).toBe('ok');
     a.sockets.sendMessages([
@@ -298,7 +275,7 @@ describe('typed Sockets API over the native fake: sending and receiving', () => 
   });
 
   it('configureConnectionLanes: never fewer, weights above 0, at most 255', async () => {
-    const { a, conn } = await connectedPair();
+    const { a, conn } = await pair();
     expect(a.sockets.configureConnectionLanes(conn, [{}, {}, {}])).toBe('ok');
     expect(a.sockets.configureConnectionLanes(conn, [{}, {}])).toBe('invalidParam');
     expect(a.sockets.configureConnectionLanes(conn, [{}, {}, { weight: 0 }])).toBe('invalidParam');
@@ -308,129 +285,6 @@ describe('typed Sockets API over the native fake: sending and receiving', () => 
     );
     expect(() => a.sockets.configureConnectionLanes(conn, new Array(256).fill({}))).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT' }),
-    );
-  });
-});
-
-describe('typed Sockets API over the native fake: status, poll groups, identity', () => {
-  it('getRealTimeStatus: ping and quality once measured, lanes up to the configured count', async () => {
-    const { p, a, conn } = await connectedPair();
-    expect(await p.until(() => (a.sockets.getRealTimeStatus(conn)?.status.ping ?? -1) >= 0)).toBe(true);
-    const { status, lanes } = a.sockets.getRealTimeStatus(conn)!;
-    expect(status).toMatchObject({
-      state: 'connected',
-      qualityLocal: 1,
-      pendingReliable: 0,
-      sentUnackedReliable: 0,
-    });
-    expect(status.sendRateBytesPerSecond).toBe(262_144);
-    expect(lanes).toEqual([]);
-    expect(() => a.sockets.getRealTimeStatus(conn, 2)).toThrow(
-      expect.objectContaining({ code: 'INVALID_LANE_COUNT' }),
-    );
-    a.sockets.configureConnectionLanes(conn, [{}, {}]);
-    expect(a.sockets.getRealTimeStatus(conn, 2)!.lanes).toHaveLength(2);
-    expect(a.sockets.getRealTimeStatus(0 as NetConnection)).toBeNull();
-    expect(a.sockets.getDetailedConnectionStatus(conn)).toMatch(/^Connection #\d+ to steamid:/);
-    expect(a.sockets.getDetailedConnectionStatus(0 as NetConnection)).toBeNull();
-  });
-
-  it('queued bytes show in the status while the peer does not acknowledge', async () => {
-    const { p, a, b, conn } = await connectedPair();
-    b.utils.setConfigValue('FakePacketLoss_Recv', 100);
-    a.sockets.sendMessage(conn, new Uint8Array(5000), SendFlags.ReliableNoNagle);
-    const { status } = a.sockets.getRealTimeStatus(conn)!;
-    expect(status.pendingReliable + status.sentUnackedReliable).toBe(5000);
-    b.utils.setConfigValue('FakePacketLoss_Recv', null);
-    expect(await p.until(() => a.sockets.getRealTimeStatus(conn)!.status.sentUnackedReliable === 0)).toBe(
-      true,
-    );
-  });
-
-  it('poll groups: one receive reads every member; destroying one leaves members connected', async () => {
-    group = peers(3);
-    const p = group;
-    const [host, c1, c2] = p.sessions as [SteamSession, SteamSession, SteamSession];
-    host.sockets.createListenSocketP2P(0);
-    const poll = host.sockets.createPollGroup();
-    const incoming: NetConnection[] = [];
-    host.sockets.on('connectionStatusChanged', (c) => {
-      if (c.info.state === 'connecting' && c.info.listenSocket !== null) {
-        expect(host.sockets.setConnectionPollGroup(c.connection, poll)).toBe(true);
-        host.sockets.acceptConnection(c.connection);
-        incoming.push(c.connection);
-      }
-    });
-    const k1 = c1.sockets.connectP2P(host.localSteamId);
-    const k2 = c2.sockets.connectP2P(host.localSteamId);
-    expect(
-      await p.until(
-        () =>
-          c1.sockets.getConnectionInfo(k1)?.state === 'connected' &&
-          c2.sockets.getConnectionInfo(k2)?.state === 'connected',
-      ),
-    ).toBe(true);
-    c1.sockets.sendMessage(k1, bytes('from 1'));
-    c2.sockets.sendMessage(k2, bytes('from 2'));
-    const got: string[] = [];
-    await p.until(() => {
-      for (const m of host.sockets.receiveMessagesOnPollGroup(poll) ?? [])
-        got.push(`${m.remote === c1.localSteamId ? 1 : 2}:${text(m.data)}`);
-      return got.length >= 2;
-    });
-    expect(got.sort()).toEqual(['1:from 1', '2:from 2']);
-    expect(host.sockets.setConnectionPollGroup(incoming[0]!, null)).toBe(true);
-    c1.sockets.sendMessage(k1, bytes('direct'));
-    expect(await p.until(() => (host.sockets.receiveMessages(incoming[0]!) ?? []).length > 0)).toBe(true);
-    expect(host.sockets.destroyPollGroup(poll)).toBe(true);
-    expect(host.sockets.destroyPollGroup(poll)).toBe(false);
-    expect(host.sockets.receiveMessagesOnPollGroup(poll)).toBeNull();
-    expect(host.sockets.getConnectionInfo(incoming[1]!)!.state).toBe('connected');
-    expect(host.sockets.setConnectionPollGroup(incoming[1]!, poll)).toBe(false);
-  });
-
-  it('createSocketPair gives two connected ends and no status changes', async () => {
-    group = peers(1);
-    const [s] = group.sessions as [SteamSession];
-    const changes: ConnectionStatusChange[] = [];
-    s.sockets.on('connectionStatusChanged', (c) => changes.push(c));
-    const [x, y] = s.sockets.createSocketPair();
-    expect(s.sockets.getConnectionInfo(x)!.state).toBe('connected');
-    expect(s.sockets.sendMessage(x, bytes('pair')).ok).toBe(true);
-    const got = await receiveAll(group, s, y, 1);
-    expect(got.map((m) => text(m.data))).toEqual(['pair']);
-    expect(changes).toEqual([]);
-  });
-
-  it('getIdentity is the local SteamID; authentication goes attempting → current with an event', async () => {
-    group = peers(1);
-    const [s] = group.sessions as [SteamSession];
-    expect(s.sockets.getIdentity()).toBe(s.localSteamId);
-    expect(s.sockets.getAuthenticationStatus().availability).toBe('neverTried');
-    const seen: string[] = [];
-    s.sockets.on('authenticationStatusChanged', (st) => seen.push(st.availability));
-    expect(s.sockets.initAuthentication()).toBe('attempting');
-    expect(await group.until(() => s.sockets.getAuthenticationStatus().availability === 'current')).toBe(
-      true,
-    );
-    expect(await group.until(() => seen.includes('current'))).toBe(true);
-    expect(seen[0]).toBe('attempting');
-  });
-
-  it('events come only from runCallbacks; after shutdown every call throws NOT_INITIALIZED', async () => {
-    group = peers(2);
-    const [a, b] = group.sessions as [SteamSession, SteamSession];
-    const changes: ConnectionStatusChange[] = [];
-    a.sockets.on('connectionStatusChanged', (c) => changes.push(c));
-    b.sockets.createListenSocketP2P(0);
-    a.sockets.connectP2P(b.localSteamId);
-    expect(changes).toEqual([]);
-    a.sockets.runCallbacks();
-    expect(changes.map((c) => c.info.state)).toEqual(['connecting']);
-    expect(() => a.sockets.runCallbacks()).not.toThrow();
-    a.shutdown();
-    expect(() => a.sockets.connectP2P(b.localSteamId)).toThrow(
-      expect.objectContaining({ code: 'NOT_INITIALIZED' }),
     );
   });
 });

@@ -2,11 +2,18 @@
  * A client: sends its input every tick, draws the host's snapshots through an interpolation buffer,
  * chats, and asks the host to respawn it after dying. A bot brain stands in for a human's keyboard.
  */
-import { type Client, type ConnectOptions, connectToHost } from '@steamwire/rpc';
+import {
+  type Client,
+  ConnectionRefusedError,
+  type ConnectOptions,
+  ConnectTimeoutError,
+  connectToHost,
+} from '@steamwire/rpc';
 import type { Clock, P2PNetworking, SteamId } from '@steamwire/transport-steam';
 import { botChat, botInput } from './bot.js';
 import { SnapshotBuffer } from './interpolation.js';
-import { type ArenaProtocol, arenaProtocol } from './protocol.js';
+import { SnapshotAssembler } from './parts.js';
+import { type ArenaProtocol, arenaProtocol, MAX_PLAYERS } from './protocol.js';
 import { seededRandom } from './sim.js';
 
 export interface ArenaClientOptions {
@@ -18,13 +25,21 @@ export interface ArenaClientOptions {
   /** Input rate (default 30 Hz). */
   tickHz?: number;
   connect?: Partial<ConnectOptions<ArenaProtocol>>;
+  /** Told about every error caught in a tick (they are counted in `errors` either way). */
+  onError?: (error: unknown) => void;
 }
 
 export class ArenaClient {
   readonly buffer = new SnapshotBuffer(100);
+  readonly parts = new SnapshotAssembler();
   readonly chatLog: string[] = [];
   readonly requests = { ok: 0, failed: 0, refused: 0 };
+  /** Complete snapshots put together from their parts. */
   snapshotsReceived = 0;
+  /** Errors thrown inside a tick or a handler: caught and counted, never fatal. */
+  errors = 0;
+  /** The most recent of those errors. */
+  lastError: unknown;
   /** Set when the host is gone, with why. */
   disconnected: string | undefined;
   private seq = 0;
@@ -41,10 +56,13 @@ export class ArenaClient {
     seed: number,
     /** This client's own SteamID. */
     readonly steamId: SteamId,
+    private readonly onError: ((error: unknown) => void) | undefined,
   ) {
     this.rng = seededRandom(seed);
     this.selfId = steamId.toString();
-    client.on('snapshot', (snap) => {
+    client.on('snapshot', (part) => {
+      const snap = this.parts.accept(part);
+      if (!snap) return;
       this.snapshotsReceived += 1;
       this.buffer.push(snap, this.clock.now());
     });
@@ -52,6 +70,8 @@ export class ArenaClient {
       this.chatLog.push(`${line.from ?? '?'}: ${line.text}`);
       if (this.chatLog.length > 50) this.chatLog.shift();
     });
+    // A handler that threw (rpc catches it and reports it here) counts as an error of the game.
+    client.events.on('error', (error) => this.fail(error));
     client.events.on('disconnected', (reason, detail) => {
       this.disconnected = detail ? `${reason} (${detail})` : reason;
       this.stopTimer();
@@ -75,6 +95,7 @@ export class ArenaClient {
       1000 / (options.tickHz ?? 30),
       options.seed ?? 1,
       options.network.localSteamId,
+      options.onError,
     );
   }
 
@@ -94,17 +115,39 @@ export class ArenaClient {
     return this.buffer.sample(this.clock.now());
   }
 
+  /**
+   * One frame: read the network, send this tick's input, flush. It runs in a timer, where a throw
+   * would be an uncaught exception that ends the process: every error is caught and counted.
+   */
   tick(): void {
-    this.client.update();
-    if (this.disconnected) return;
-    const latest = this.buffer.latest();
-    this.seq += 1;
-    this.client.send('input', botInput(latest, this.selfId, this.seq, this.rng));
-    const me = latest?.players.find((p) => p.id === this.selfId);
-    if (me && !me.alive && !this.respawning) void this.askRespawn();
-    const line = botChat(this.rng);
-    if (line) this.client.send('chat', { text: line });
-    this.client.flush();
+    try {
+      this.client.update();
+      if (this.disconnected) return;
+      const latest = this.buffer.latest();
+      this.seq += 1;
+      this.client.send('input', botInput(latest, this.selfId, this.seq, this.rng));
+      const me = latest?.players.find((p) => p.id === this.selfId);
+      if (me && !me.alive && !this.respawning) void this.askRespawn();
+      const line = botChat(this.rng);
+      if (line) this.client.send('chat', { text: line });
+    } catch (error) {
+      this.fail(error);
+    }
+    try {
+      if (!this.disconnected) this.client.flush();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.errors += 1;
+    this.lastError = error;
+    try {
+      this.onError?.(error);
+    } catch {
+      // The listener's own bug must not escape the timer either; the error is already counted.
+    }
   }
 
   /** The awaited request: resolves with the host's decision, or fails on timeout/disconnect. */
@@ -129,4 +172,19 @@ export class ArenaClient {
     if (this.timer) this.clock.clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/**
+ * Why joining failed, in words for a player (the CLI prints it). `capacity` is what the host holds,
+ * when known; arena hosts hold {@link MAX_PLAYERS} unless started otherwise.
+ */
+export function describeJoinFailure(error: unknown, capacity = MAX_PLAYERS): string {
+  if (error instanceof ConnectionRefusedError) {
+    if (error.reason === 'full') return `the match is full (${capacity} players)`;
+    if (error.reason === 'authFailed') return 'the host refused this name; pick another one';
+    return `the host refused to let us in (${error.reason})`;
+  }
+  if (error instanceof ConnectTimeoutError)
+    return 'the host did not answer; check its SteamID and that it is hosting';
+  return error instanceof Error ? error.message : String(error);
 }

@@ -5,7 +5,8 @@
 import { createHost, type Host, type HostOptions } from '@steamwire/rpc';
 import type { Clock, P2PNetworking, SteamId } from '@steamwire/transport-steam';
 import * as v from 'valibot';
-import { type ArenaProtocol, arenaProtocol } from './protocol.js';
+import { splitSnapshot } from './parts.js';
+import { type ArenaProtocol, arenaProtocol, MAX_PLAYERS } from './protocol.js';
 import {
   addPlayer,
   applyInput,
@@ -28,31 +29,49 @@ export interface ArenaHostOptions {
   /** Snapshot rate (default 20 Hz). */
   snapshotHz?: number;
   seed?: number;
+  /** Most players at once (default {@link MAX_PLAYERS}); the next one is refused with reason `full`. */
+  capacity?: number;
   /** Extra host options (acceptPeer from a lobby, maxPeers, heartbeat timeouts…). */
   hostOptions?: Partial<HostOptions<ArenaProtocol>>;
+  /** Told about every error caught in a tick (they are counted in `errors` either way). */
+  onError?: (error: unknown) => void;
 }
 
 export class ArenaHost {
   readonly world: World;
   readonly host: Host<ArenaProtocol>;
+  /** The host's SteamID: what clients connect to. */
+  readonly steamId: SteamId;
+  /** Most players at once. */
+  readonly capacity: number;
   readonly chatLog: string[] = [];
   readonly respawns = { granted: 0, refused: 0 };
+  /** Errors thrown inside a tick: caught and counted, so a bug never takes the process down. */
+  errors = 0;
+  /** The most recent of those errors. */
+  lastError: unknown;
   private readonly names = new Map<SteamId, string>();
   private readonly clock: Clock;
   private readonly tickMs: number;
   private readonly ticksPerSnapshot: number;
   private timer: ReturnType<Clock['setInterval']> | undefined;
+  private readonly onError: ((error: unknown) => void) | undefined;
 
   constructor(options: ArenaHostOptions) {
     this.clock = options.clock;
+    this.onError = options.onError;
     const tickHz = options.tickHz ?? 60;
     this.tickMs = 1000 / tickHz;
     this.ticksPerSnapshot = Math.max(1, Math.round(tickHz / (options.snapshotHz ?? 20)));
     this.world = createWorld({ seed: options.seed ?? 1 });
+    this.steamId = options.network.localSteamId;
+    this.capacity = options.capacity ?? MAX_PLAYERS;
     this.host = createHost({
       network: options.network,
       protocol: arenaProtocol,
       clock: options.clock,
+      // The rpc layer refuses the peer past this one with reason 'full' before it is welcomed.
+      maxPeers: this.capacity,
       authenticate: (peer, payload) => {
         const auth = v.safeParse(authSchema, payload);
         if (!auth.success) return false;
@@ -62,6 +81,8 @@ export class ArenaHost {
       ...options.hostOptions,
     });
     const host = this.host;
+    // A handler that threw (rpc catches it and reports it here) counts as an error of the game.
+    host.events.on('error', (error) => this.fail(error));
     host.events.on('peerJoined', (peer) => {
       const name = this.names.get(peer) ?? 'player';
       addPlayer(this.world, peer.toString(), name);
@@ -104,13 +125,35 @@ export class ArenaHost {
     return this.names.get(peer);
   }
 
-  /** One frame: read the network, step the world, send snapshots, flush. */
+  /**
+   * One frame: read the network, step the world, send snapshots, flush. It runs in a timer, where a
+   * throw would be an uncaught exception that ends the process: every error is caught and counted.
+   */
   tick(): void {
-    this.host.update();
-    stepWorld(this.world, this.tickMs / 1000);
-    if (this.world.tick % this.ticksPerSnapshot === 0)
-      this.host.broadcast('snapshot', snapshotOf(this.world));
-    this.host.flush();
+    try {
+      this.host.update();
+      stepWorld(this.world, this.tickMs / 1000);
+      if (this.world.tick % this.ticksPerSnapshot === 0) {
+        for (const part of splitSnapshot(snapshotOf(this.world))) this.host.broadcast('snapshot', part);
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+    try {
+      this.host.flush();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.errors += 1;
+    this.lastError = error;
+    try {
+      this.onError?.(error);
+    } catch {
+      // The listener's own bug must not escape the timer either; the error is already counted.
+    }
   }
 
   private say(text: string, from = 'host'): void {

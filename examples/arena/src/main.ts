@@ -44,7 +44,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const seconds = positiveInt('seconds', values.seconds, 3600);
-  const clients = positiveInt('clients', values.clients, 8);
+  // More bots than the match holds is allowed: the late ones are refused, as a real player would be.
+  const clients = positiveInt('clients', values.clients, 64);
   const seed = positiveInt('seed', values.seed, 2 ** 31);
   if (values.steam) {
     return runOverSteam({
@@ -62,6 +63,7 @@ async function main(): Promise<number> {
 
 async function runHeadless(seconds: number, clients: number, seed: number): Promise<number> {
   const match = await Match.start({ clients, seed });
+  for (const r of match.refused) console.error(`${r.name} could not join: ${r.why}`);
   for (let t = 0; t < seconds; t++) await match.net.advance(1000);
   const summary = match.summary();
   await match.stop();

@@ -3,21 +3,40 @@
  * realistic conditions. Headless matches run on the virtual clock (faster than real time); live ones
  * run on real time so a person can watch.
  */
-import type { PeerStats } from '@steamwire/rpc';
+import { ConnectionRefusedError, type PeerStats } from '@steamwire/rpc';
 import { FakeSteamNetwork, type LinkConditions } from '@steamwire/testkit';
 import type { SteamId } from '@steamwire/transport-steam';
-import { ArenaClient } from './client-game.js';
+import { ArenaClient, describeJoinFailure } from './client-game.js';
 import { ArenaHost } from './host-game.js';
 import type { NetGraphRow } from './render.js';
 
 /** 60–120 ms round trips with jitter and 2 % loss: a decent home connection across a continent. */
 export const REALISTIC_CONDITIONS: Partial<LinkConditions> = { latencyMs: 35, jitterMs: 10, loss: 0.02 };
 
-const BOT_NAMES = ['Ada', 'Brick', 'Cosmo', 'Dot', 'Echo', 'Fizz', 'Gus', 'Hex'];
+const BOT_NAMES = [
+  'Ada',
+  'Brick',
+  'Cosmo',
+  'Dot',
+  'Echo',
+  'Fizz',
+  'Gus',
+  'Hex',
+  'Iris',
+  'Jinx',
+  'Kip',
+  'Lux',
+  'Moss',
+  'Nova',
+  'Orb',
+  'Pip',
+];
 
 export interface MatchOptions {
-  /** Bot clients (default 3). */
+  /** Bot clients (default 3); those past the host's capacity are refused and listed in `refused`. */
   clients?: number;
+  /** Most players the host holds (default 16). */
+  capacity?: number;
   seed?: number;
   /** Run on real time (live view) instead of the virtual clock. */
   realTime?: boolean;
@@ -30,6 +49,8 @@ export interface MatchSummary {
   simulatedMs: number;
   clientsExpected: number;
   clientsConnected: number;
+  /** Bots refused at the door because the match was full (expected when asking for more than fit). */
+  joinsRefused: number;
   messagesSent: Record<string, number>;
   messagesReceived: Record<string, number>;
   snapshotsPerClient: number[];
@@ -40,7 +61,6 @@ export interface MatchSummary {
 }
 
 export class Match {
-  readonly errors: unknown[] = [];
   readonly startedAt: number;
   private lastGraph: { at: number; totals: Map<SteamId, [number, number]> } | undefined;
 
@@ -48,6 +68,10 @@ export class Match {
     readonly net: FakeSteamNetwork,
     readonly arena: ArenaHost,
     readonly clients: ArenaClient[],
+    /** Every error the host's and the clients' ticks caught (none in a healthy match). */
+    readonly errors: unknown[],
+    /** Bots that could not join, and why in words. */
+    readonly refused: { name: string; why: string }[],
   ) {
     this.startedAt = net.clock.now();
   }
@@ -60,40 +84,53 @@ export class Match {
       conditions: options.conditions ?? REALISTIC_CONDITIONS,
     });
     const hostPeer = net.createPeer();
-    const arena = new ArenaHost({ network: hostPeer, clock: net.clock, seed: options.seed ?? 1 });
+    // Errors are caught and counted where they happen (in the host's and clients' ticks); the match
+    // keeps them to report.
     const errors: unknown[] = [];
-    arena.host.events.on('error', (e) => errors.push(e));
+    const onError = (error: unknown) => errors.push(error);
+    const arena = new ArenaHost({
+      network: hostPeer,
+      clock: net.clock,
+      seed: options.seed ?? 1,
+      capacity: options.capacity,
+      onError,
+    });
     arena.start();
     const count = options.clients ?? 3;
-    const connecting = Array.from({ length: count }, (_, i) =>
+    const clients: ArenaClient[] = [];
+    const refused: { name: string; why: string }[] = [];
+    let failure: unknown;
+    let settled = 0;
+    for (let i = 0; i < count; i++) {
+      const name = BOT_NAMES[i % BOT_NAMES.length]!;
       ArenaClient.connect({
         network: net.createPeer(),
         clock: net.clock,
         host: hostPeer.localSteamId,
-        name: BOT_NAMES[i % BOT_NAMES.length]!,
+        name,
         seed: (options.seed ?? 1) * 100 + i,
-      }),
-    );
-    let clients: ArenaClient[] | undefined;
-    let failure: unknown;
-    Promise.all(connecting).then(
-      (c) => {
-        clients = c;
-      },
-      (e) => {
-        failure = e;
-      },
-    );
-    // On the virtual clock nothing happens unless time is advanced; on real time this just waits.
-    await net.runUntil(() => clients !== undefined || failure !== undefined, { timeoutMs: 30_000 });
-    if (failure !== undefined) throw failure;
-    const match = new Match(net, arena, clients!);
-    match.errors.push(...errors);
-    for (const c of match.clients) {
-      c.client.events.on('error', (e) => match.errors.push(e));
-      c.start();
+        onError,
+      })
+        .then(
+          (c) => clients.push(c),
+          (error) => {
+            // A full match turns the late ones away: expected, reported. Anything else is a failure.
+            if (error instanceof ConnectionRefusedError && error.reason === 'full')
+              refused.push({ name, why: describeJoinFailure(error, arena.capacity) });
+            else failure ??= error;
+          },
+        )
+        .finally(() => {
+          settled += 1;
+        });
     }
-    arena.host.events.on('error', (e) => match.errors.push(e));
+    // On the virtual clock nothing happens unless time is advanced; on real time this just waits.
+    await net.runUntil(() => settled === count, { timeoutMs: 30_000 });
+    if (failure !== undefined) throw failure;
+    // In the order the bots were created, so a seeded match lists them the same way every time.
+    clients.sort((a, b) => (a.steamId < b.steamId ? -1 : 1));
+    const match = new Match(net, arena, clients, errors, refused);
+    for (const c of match.clients) c.start();
     return match;
   }
 
@@ -164,6 +201,7 @@ export class Match {
       simulatedMs,
       clientsExpected: this.clients.length,
       clientsConnected: connected,
+      joinsRefused: this.refused.length,
       messagesSent: sent,
       messagesReceived: received,
       snapshotsPerClient,

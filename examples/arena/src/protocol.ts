@@ -5,7 +5,11 @@
  */
 import { defineProtocol, type InferMessage, message, request, typed } from '@steamwire/rpc';
 import * as v from 'valibot';
-import type { RespawnResult, Snapshot } from './sim.js';
+import type { SnapshotPart } from './parts.js';
+import type { RespawnResult } from './sim.js';
+
+/** Players a match holds unless the host says otherwise; one more is refused with reason `full`. */
+export const MAX_PLAYERS = 16;
 
 const axis = v.pipe(v.number(), v.integer(), v.minValue(-1), v.maxValue(1));
 
@@ -25,8 +29,12 @@ export const chatSchema = v.object({
 export const arenaProtocol = defineProtocol({
   /** Every client tick; a lost input is replaced by the next one, so no reliability and no delay. */
   input: message(inputSchema, { from: 'client', channel: 1, send: 'unreliableNoDelay' }),
-  /** 20 Hz world state; an old snapshot is useless once a newer one arrived. */
-  snapshot: message(typed<Snapshot>(), { from: 'host', channel: 2, send: 'unreliable', ordering: 'latest' }),
+  /**
+   * 20 Hz world state, in parts that each fit one packet. An old snapshot is useless once a newer one
+   * arrived, but latest-wins is decided by tick when the parts are put together (parts.ts), not per
+   * packet here: a tick's parts may travel in several packets.
+   */
+  snapshot: message(typed<SnapshotPart>(), { from: 'host', channel: 2, send: 'unreliable' }),
   /** Chat must arrive, in order. */
   chat: message(chatSchema, { from: 'any', channel: 0, send: 'reliable' }),
   /** A dead player asks to come back; the host decides. */

@@ -9,7 +9,7 @@ import {
   type SteamSession,
   systemClock,
 } from '@steamwire/transport-steam/steam';
-import { ArenaClient } from './client-game.js';
+import { ArenaClient, describeJoinFailure } from './client-game.js';
 import { ArenaHost } from './host-game.js';
 import { renderFrame, screen } from './render.js';
 import { snapshotOf } from './sim.js';
@@ -52,12 +52,18 @@ export async function runOverSteam(options: SteamModeOptions): Promise<number> {
     if (options.join) {
       const host = parseSteamId(options.join);
       console.log(`Joining ${host} as ${session.localSteamId}…`);
-      const client = await ArenaClient.connect({
-        network: session.networking,
-        clock: systemClock,
-        host,
-        name: options.name,
-      });
+      let client: ArenaClient;
+      try {
+        client = await ArenaClient.connect({
+          network: session.networking,
+          clock: systemClock,
+          host,
+          name: options.name,
+        });
+      } catch (error) {
+        console.error(`Could not join: ${describeJoinFailure(error)}.`);
+        return 1;
+      }
       client.start();
       console.log(`Connected to ${host}.`);
       while (systemClock.now() < deadline && !client.disconnected) {

@@ -36,6 +36,10 @@ export class ArenaClient {
   readonly requests = { ok: 0, failed: 0, refused: 0 };
   /** Complete snapshots put together from their parts. */
   snapshotsReceived = 0;
+  /** Messages from the host dropped before any handler (malformed, invalid, wrong direction…). */
+  rejections = 0;
+  /** Why the last respawn request failed (timeout, disconnect, an invalid answer). */
+  lastRequestError: unknown;
   /** Errors thrown inside a tick or a handler: caught and counted, never fatal. */
   errors = 0;
   /** The most recent of those errors. */
@@ -72,6 +76,9 @@ export class ArenaClient {
     });
     // A handler that threw (rpc catches it and reports it here) counts as an error of the game.
     client.events.on('error', (error) => this.fail(error));
+    client.events.on('rejected', () => {
+      this.rejections += 1;
+    });
     client.events.on('disconnected', (reason, detail) => {
       this.disconnected = detail ? `${reason} (${detail})` : reason;
       this.stopTimer();
@@ -157,9 +164,10 @@ export class ArenaClient {
       const result = await this.client.call('respawn', {});
       if (result.ok) this.requests.ok += 1;
       else this.requests.refused += 1;
-    } catch {
-      // RequestTimeoutError, DisconnectedError…: counted; the next tick asks again while still dead.
+    } catch (error) {
+      // RequestTimeoutError, DisconnectedError, ValidationError…: counted; the next tick asks again.
       this.requests.failed += 1;
+      this.lastRequestError = error;
     } finally {
       // Wait a little before asking again, so a "too soon" answer is not followed by a flood.
       this.clock.setTimeout(() => {

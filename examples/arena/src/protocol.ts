@@ -1,12 +1,11 @@
 /**
  * The arena's protocol: the one place that says what travels, on which channel, how, and who may
- * send it. Everything a client sends is validated by a schema on the host (clients are untrusted);
- * snapshots come from the authoritative host and are type-only.
+ * send it. Every message has a schema, checked on receipt before any handler: clients are untrusted,
+ * and so is a host (it is just another player's machine).
  */
-import { defineProtocol, type InferMessage, message, request, typed } from '@steamwire/rpc';
+import { defineProtocol, type InferMessage, message, request } from '@steamwire/rpc';
 import * as v from 'valibot';
-import type { SnapshotPart } from './parts.js';
-import type { RespawnResult } from './sim.js';
+import { MAX_PARTS, PLAYERS_PER_PART } from './parts.js';
 
 /** Players a match holds unless the host says otherwise; one more is refused with reason `full`. */
 export const MAX_PLAYERS = 16;
@@ -19,6 +18,46 @@ export const inputSchema = v.object({
   dy: axis,
   dash: v.boolean(),
 });
+
+/** Longest name a snapshot may carry: a chosen name and the host's " (2)" when it is taken. */
+const MAX_DISPLAY_NAME = 24;
+/** Most coins or hazards a snapshot may carry. */
+const MAX_ITEMS = 32;
+
+/** Text a terminal will show: no control or format characters (escape sequences, bidi overrides). */
+const printable = (max: number) =>
+  v.pipe(v.string(), v.maxLength(max), v.regex(/^[^\p{Cc}\p{Cf}]*$/u, 'no control characters'));
+const finite = v.pipe(v.number(), v.finite());
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const point = v.tuple([finite, finite]);
+
+export const snapshotPartSchema = v.object({
+  tick: count,
+  time: finite,
+  part: v.pipe(count, v.maxValue(MAX_PARTS - 1)),
+  parts: v.pipe(count, v.minValue(1), v.maxValue(MAX_PARTS)),
+  players: v.pipe(
+    v.array(
+      v.object({
+        id: v.pipe(v.string(), v.regex(/^\d{1,20}$/)),
+        name: printable(MAX_DISPLAY_NAME),
+        x: finite,
+        y: finite,
+        score: count,
+        alive: v.boolean(),
+        deaths: count,
+      }),
+    ),
+    v.maxLength(PLAYERS_PER_PART),
+  ),
+  coins: v.optional(v.pipe(v.array(point), v.maxLength(MAX_ITEMS))),
+  hazards: v.optional(v.pipe(v.array(point), v.maxLength(MAX_ITEMS))),
+});
+
+export const respawnResultSchema = v.variant('ok', [
+  v.object({ ok: v.literal(true), x: finite, y: finite }),
+  v.object({ ok: v.literal(false), reason: v.picklist(['alive', 'too-soon', 'unknown-player']) }),
+]);
 
 export const chatSchema = v.object({
   text: v.pipe(v.string(), v.minLength(1), v.maxLength(120)),
@@ -34,11 +73,11 @@ export const arenaProtocol = defineProtocol({
    * arrived, but latest-wins is decided by tick when the parts are put together (parts.ts), not per
    * packet here: a tick's parts may travel in several packets.
    */
-  snapshot: message(typed<SnapshotPart>(), { from: 'host', channel: 2, send: 'unreliable' }),
+  snapshot: message(snapshotPartSchema, { from: 'host', channel: 2, send: 'unreliable' }),
   /** Chat must arrive, in order. */
   chat: message(chatSchema, { from: 'any', channel: 0, send: 'reliable' }),
   /** A dead player asks to come back; the host decides. */
-  respawn: request(v.object({}), typed<RespawnResult>(), { from: 'client', channel: 0, timeoutMs: 2000 }),
+  respawn: request(v.object({}), respawnResultSchema, { from: 'client', channel: 0, timeoutMs: 2000 }),
 });
 
 export type ArenaProtocol = typeof arenaProtocol;

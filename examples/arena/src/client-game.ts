@@ -11,7 +11,9 @@ import {
 } from '@steamwire/rpc';
 import type { Clock, P2PNetworking, SteamId } from '@steamwire/transport-steam';
 import { botChat, botInput } from './bot.js';
+import { ChatLog } from './chat.js';
 import { SnapshotBuffer } from './interpolation.js';
+import { ArenaNameError, nameProblem } from './names.js';
 import { SnapshotAssembler } from './parts.js';
 import { type ArenaProtocol, arenaProtocol, MAX_PLAYERS } from './protocol.js';
 import { seededRandom } from './sim.js';
@@ -32,7 +34,7 @@ export interface ArenaClientOptions {
 export class ArenaClient {
   readonly buffer = new SnapshotBuffer(100);
   readonly parts = new SnapshotAssembler();
-  readonly chatLog: string[] = [];
+  readonly chat = new ChatLog();
   readonly requests = { ok: 0, failed: 0, refused: 0 };
   /** Complete snapshots put together from their parts. */
   snapshotsReceived = 0;
@@ -70,10 +72,7 @@ export class ArenaClient {
       this.snapshotsReceived += 1;
       this.buffer.push(snap, this.clock.now());
     });
-    client.on('chat', (line) => {
-      this.chatLog.push(`${line.from ?? '?'}: ${line.text}`);
-      if (this.chatLog.length > 50) this.chatLog.shift();
-    });
+    client.on('chat', (line) => this.chat.add(line));
     // A handler that threw (rpc catches it and reports it here) counts as an error of the game.
     client.events.on('error', (error) => this.fail(error));
     client.events.on('rejected', () => {
@@ -83,10 +82,17 @@ export class ArenaClient {
       this.disconnected = detail ? `${reason} (${detail})` : reason;
       this.stopTimer();
     });
+    // The lines sent with our welcome reached us before these handlers existed: ask for them now.
+    void this.fetchRecentChat();
   }
 
-  /** Connects to the host; rejects with the rpc layer's typed errors (timeout, refused, mismatch…). */
+  /**
+   * Connects to the host; rejects with {@link ArenaNameError} for a name the host would refuse, or
+   * the rpc layer's typed errors (timeout, refused, mismatch…).
+   */
   static async connect(options: ArenaClientOptions): Promise<ArenaClient> {
+    const problem = nameProblem(options.name);
+    if (problem !== undefined) throw new ArenaNameError(options.name, problem);
     const client = await connectToHost({
       network: options.network,
       protocol: arenaProtocol,
@@ -117,6 +123,21 @@ export class ArenaClient {
     if (!this.disconnected) this.client.disconnect();
   }
 
+  /** The chat as drawn, oldest line first. */
+  get chatLog(): string[] {
+    return this.chat.text();
+  }
+
+  /** The chat lines as the host sent them. */
+  get chatLines() {
+    return this.chat.all();
+  }
+
+  /** The name the host shows this player under (it adds " (2)" when the name was taken). */
+  get shownName(): string {
+    return this.buffer.latest()?.players.find((p) => p.id === this.selfId)?.name ?? this.name;
+  }
+
   /** The world as this client draws it right now (interpolated). */
   view() {
     return this.buffer.sample(this.clock.now());
@@ -136,7 +157,7 @@ export class ArenaClient {
       const me = latest?.players.find((p) => p.id === this.selfId);
       if (me && !me.alive && !this.respawning) void this.askRespawn();
       const line = botChat(this.rng);
-      if (line) this.client.send('chat', { text: line });
+      if (line) this.client.send('say', { text: line });
     } catch (error) {
       this.fail(error);
     }
@@ -176,6 +197,16 @@ export class ArenaClient {
     }
   }
 
+  private async fetchRecentChat(): Promise<void> {
+    try {
+      const { lines } = await this.client.call('recentChat', {});
+      for (const line of lines) this.chat.add(line);
+    } catch (error) {
+      // Only the lines from before we joined are missing; live chat still arrives.
+      this.lastRequestError = error;
+    }
+  }
+
   private stopTimer(): void {
     if (this.timer) this.clock.clearInterval(this.timer);
     this.timer = undefined;
@@ -187,6 +218,8 @@ export class ArenaClient {
  * when known; arena hosts hold {@link MAX_PLAYERS} unless started otherwise.
  */
 export function describeJoinFailure(error: unknown, capacity = MAX_PLAYERS): string {
+  if (error instanceof ArenaNameError)
+    return `the name ${JSON.stringify(error.playerName)} cannot be used: ${error.problem}`;
   if (error instanceof ConnectionRefusedError) {
     if (error.reason === 'full') return `the match is full (${capacity} players)`;
     if (error.reason === 'authFailed') return 'the host refused this name; pick another one';

@@ -21,6 +21,8 @@ export const inputSchema = v.object({
 
 /** Longest name a snapshot may carry: a chosen name and the host's " (2)" when it is taken. */
 const MAX_DISPLAY_NAME = 24;
+/** Chat lines each side keeps, and sends to a player who just joined. */
+export const CHAT_HISTORY = 50;
 /** Most coins or hazards a snapshot may carry. */
 const MAX_ITEMS = 32;
 
@@ -59,11 +61,27 @@ export const respawnResultSchema = v.variant('ok', [
   v.object({ ok: v.literal(false), reason: v.picklist(['alive', 'too-soon', 'unknown-player']) }),
 ]);
 
-export const chatSchema = v.object({
-  text: v.pipe(v.string(), v.minLength(1), v.maxLength(120)),
-  /** Set by the host when it relays a player's line; ignored when a client sends it. */
-  from: v.optional(v.pipe(v.string(), v.maxLength(32))),
+/** What a player types (client → host). Who said it is the host's to say, not the client's. */
+export const saySchema = v.object({
+  text: v.pipe(
+    printable(120),
+    v.check((t) => t.trim() !== '', 'say something'),
+  ),
 });
+
+/**
+ * A chat line as the host sends it. `system` lines are the host's own (joins, leaves); `player`
+ * lines carry the name the host knows the speaker by. `seq` orders lines and spots repeats.
+ */
+export const chatLineSchema = v.variant('kind', [
+  v.object({ kind: v.literal('system'), seq: count, text: printable(160) }),
+  v.object({
+    kind: v.literal('player'),
+    seq: count,
+    from: v.pipe(printable(MAX_DISPLAY_NAME), v.minLength(1)),
+    text: printable(120),
+  }),
+]);
 
 export const arenaProtocol = defineProtocol({
   /** Every client tick; a lost input is replaced by the next one, so no reliability and no delay. */
@@ -74,8 +92,18 @@ export const arenaProtocol = defineProtocol({
    * packet here: a tick's parts may travel in several packets.
    */
   snapshot: message(snapshotPartSchema, { from: 'host', channel: 2, send: 'unreliable' }),
-  /** Chat must arrive, in order. */
-  chat: message(chatSchema, { from: 'any', channel: 0, send: 'reliable' }),
+  /** Chat must arrive, in order: a player's line goes to the host, which relays it to everyone. */
+  say: message(saySchema, { from: 'client', channel: 0, send: 'reliable' }),
+  chat: message(chatLineSchema, { from: 'host', channel: 0, send: 'reliable' }),
+  /**
+   * A player who just joined asks for the recent lines: those sent with its welcome reached it
+   * before its handlers existed. Answered once per player (it is much bigger than the question).
+   */
+  recentChat: request(
+    v.object({}),
+    v.object({ lines: v.pipe(v.array(chatLineSchema), v.maxLength(CHAT_HISTORY)) }),
+    { from: 'client', channel: 0, timeoutMs: 5000 },
+  ),
   /** A dead player asks to come back; the host decides. */
   respawn: request(v.object({}), respawnResultSchema, { from: 'client', channel: 0, timeoutMs: 2000 }),
 });

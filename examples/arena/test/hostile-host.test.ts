@@ -106,6 +106,28 @@ describe('a client of a hostile host', () => {
     expect(() => renderFrame(client.view(), { width: 60, height: 20 }, [], client.chatLog)).not.toThrow();
   });
 
+  it('rejects malformed chat lines, and keeps odd ones in the order the host numbered them', async () => {
+    const { net, client, send } = await clientOfHostileHost();
+    send('chat', { kind: 'system', seq: 1, text: '\u001b[2Jyou have been banned' });
+    send('chat', { kind: 'admin', seq: 2, text: 'x' });
+    send('chat', { kind: 'player', seq: 3, from: '', text: 'x' });
+    send('chat', { kind: 'player', seq: 4, from: 'Eve', text: 'x'.repeat(500) });
+    send('chat', { kind: 'player', seq: -1, from: 'Eve', text: 'x' });
+    await net.advance(300);
+    expect(client.rejections).toBe(5);
+    send('chat', { kind: 'player', seq: 9, from: 'Bob', text: 'second' });
+    send('chat', { kind: 'player', seq: 7, from: 'Bob', text: 'first' });
+    send('chat', { kind: 'player', seq: 9, from: 'Bob', text: 'second again' });
+    await net.advance(300);
+    expect(client.chatLog).toEqual(['Bob: first', 'Bob: second']);
+    // However much the host sends, the log keeps the newest 50 lines.
+    for (let seq = 100; seq < 400; seq++) send('chat', { kind: 'system', seq, text: 'spam' });
+    await net.advance(300);
+    expect(client.errors).toBe(0);
+    expect(client.chatLog).toHaveLength(50);
+    expect(client.chatLog.every((l) => l === '* spam')).toBe(true);
+  });
+
   it('a malformed answer to a request is a failed request, not a crash', async () => {
     const { net, host, client, send } = await clientOfHostileHost();
     // The hostile host answers respawn requests with nonsense, and shows the client dead.

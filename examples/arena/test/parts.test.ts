@@ -1,7 +1,11 @@
 // Snapshots cut into parts and put back together, as unreliable packets deliver them: reordered,
 // duplicated, lost, late.
+import { forgeMessagePacket } from '@steamwire/rpc';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
+import { MAX_NAME_LENGTH, nameProblem } from '../src/names.js';
 import { PLAYERS_PER_PART, SnapshotAssembler, type SnapshotPart, splitSnapshot } from '../src/parts.js';
+import { arenaProtocol, snapshotPartSchema } from '../src/protocol.js';
 import { addPlayer, createWorld, snapshotOf, stepWorld } from '../src/sim.js';
 
 function worldWith(players: number) {
@@ -18,6 +22,28 @@ describe('snapshot parts', () => {
     expect(parts.every((p) => p.parts === 3 && p.tick === snap.tick)).toBe(true);
     expect(parts.map((p) => p.coins !== undefined)).toEqual([true, false, false]);
     expect(PLAYERS_PER_PART).toBe(6);
+  });
+
+  it('the largest part a host can send fits one unreliable packet (1,200 bytes) and passes the schema', () => {
+    // Six players with the longest names (16 three-byte letters and a " (16)"), the longest SteamIDs,
+    // and numbers that take msgpack's 9 bytes each; part 0 also carries the map.
+    const longest = '雪'.repeat(MAX_NAME_LENGTH);
+    expect(nameProblem(longest)).toBeUndefined();
+    const world = createWorld({ seed: 1 });
+    for (let i = 0; i < PLAYERS_PER_PART; i++) {
+      const p = addPlayer(world, `1844674407370955161${i}`, `${longest} (${16 + i})`);
+      Object.assign(p, {
+        x: 12.34,
+        y: 5.67,
+        score: Number.MAX_SAFE_INTEGER,
+        deaths: Number.MAX_SAFE_INTEGER,
+      });
+    }
+    for (const c of world.coins) Object.assign(c, { x: 12.34, y: 5.67 });
+    const [part] = splitSnapshot(snapshotOf(world));
+    const packet = forgeMessagePacket(arenaProtocol, 'snapshot', part, 1);
+    expect(packet.data.length).toBeLessThanOrEqual(1200);
+    expect(v.safeParse(snapshotPartSchema, part).success).toBe(true);
   });
 
   it('parts arriving in any order make the whole snapshot once, when the last one arrives', () => {

@@ -35,7 +35,11 @@ export class ArenaClient {
   readonly buffer = new SnapshotBuffer(100);
   readonly parts = new SnapshotAssembler();
   readonly chat = new ChatLog();
-  readonly requests = { ok: 0, failed: 0, refused: 0 };
+  /**
+   * This client's respawn requests by outcome: granted; refused because the respawn delay had not
+   * passed, because it was alive already, or because the host did not know it; failed (no valid answer).
+   */
+  readonly respawnRequests = { granted: 0, refusedTooSoon: 0, refusedAlive: 0, refusedUnknown: 0, failed: 0 };
   /** Complete snapshots put together from their parts. */
   snapshotsReceived = 0;
   /** Messages from the host dropped before any handler (malformed, invalid, wrong direction…). */
@@ -183,11 +187,14 @@ export class ArenaClient {
     this.respawning = true;
     try {
       const result = await this.client.call('respawn', {});
-      if (result.ok) this.requests.ok += 1;
-      else this.requests.refused += 1;
+      const counts = this.respawnRequests;
+      if (result.ok) counts.granted += 1;
+      else if (result.reason === 'too-soon') counts.refusedTooSoon += 1;
+      else if (result.reason === 'alive') counts.refusedAlive += 1;
+      else counts.refusedUnknown += 1;
     } catch (error) {
       // RequestTimeoutError, DisconnectedError, ValidationError…: counted; the next tick asks again.
-      this.requests.failed += 1;
+      this.respawnRequests.failed += 1;
       this.lastRequestError = error;
     } finally {
       // Wait a little before asking again, so a "too soon" answer is not followed by a flood.

@@ -54,7 +54,12 @@ export interface MatchSummary {
   messagesSent: Record<string, number>;
   messagesReceived: Record<string, number>;
   snapshotsPerClient: number[];
-  requests: { ok: number; refused: number; failed: number };
+  /**
+   * Respawn requests the bots sent, by outcome. Bots ask as soon as they see themselves dead, so the
+   * host refuses them until its 1 s respawn delay is over: `refusedTooSoon` grows with every death
+   * in a healthy match. `failed` (no valid answer in time) must stay 0.
+   */
+  respawnRequests: ArenaClient['respawnRequests'];
   rejections: number;
   errors: number;
   scores: Record<string, number>;
@@ -175,12 +180,11 @@ export class Match {
       const s = this.arena.host.stats(peer);
       if (s) add(s);
     }
-    const requests = { ok: 0, refused: 0, failed: 0 };
+    const respawnRequests = { granted: 0, refusedTooSoon: 0, refusedAlive: 0, refusedUnknown: 0, failed: 0 };
     for (const c of this.clients) {
       if (!c.disconnected) add(c.client.stats());
-      requests.ok += c.requests.ok;
-      requests.refused += c.requests.refused;
-      requests.failed += c.requests.failed;
+      for (const key of Object.keys(respawnRequests) as (keyof typeof respawnRequests)[])
+        respawnRequests[key] += c.respawnRequests[key];
     }
     const connected = this.clients.filter(
       (c) => !c.disconnected && this.arena.host.isConnected(c.steamId),
@@ -192,7 +196,7 @@ export class Match {
     const healthy =
       connected === this.clients.length &&
       this.errors.length === 0 &&
-      requests.failed === 0 &&
+      respawnRequests.failed === 0 &&
       snapshotsPerClient.every((n) => n >= expectedSnapshots * 0.8);
     const scores: Record<string, number> = {};
     for (const p of this.arena.world.players.values()) scores[p.name] = p.score;
@@ -205,7 +209,7 @@ export class Match {
       messagesSent: sent,
       messagesReceived: received,
       snapshotsPerClient,
-      requests,
+      respawnRequests,
       rejections,
       errors: this.errors.length,
       scores,

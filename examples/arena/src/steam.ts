@@ -70,7 +70,11 @@ export async function runOverSteam(options: SteamModeOptions): Promise<number> {
         await sleep(100);
         if (tty)
           process.stdout.write(
-            screen(renderFrame(client.view(), { width: 60, height: 20 }, [], client.chatLog)),
+            screen(
+              renderFrame(client.view(), { width: 60, height: 20 }, [], client.chatLog, {
+                title: `Steamwire arena · host ${host} · you play as ${client.shownName}`,
+              }),
+            ),
           );
       }
       // Read why before stop(): leaving politely marks the client disconnected too.
@@ -79,7 +83,7 @@ export async function runOverSteam(options: SteamModeOptions): Promise<number> {
       console.log(
         lost
           ? `Disconnected: ${lost}`
-          : `Match over: ${client.snapshotsReceived} snapshots received, ${client.requests.ok} respawns.`,
+          : `Match over: ${client.snapshotsReceived} snapshots received, ${client.respawnRequests.granted} respawns.`,
       );
       if (lost) return 1;
     } else {
@@ -92,7 +96,10 @@ export async function runOverSteam(options: SteamModeOptions): Promise<number> {
         await sleep(100);
         if (tty) {
           const size = { width: arena.world.width, height: arena.world.height };
-          process.stdout.write(screen(renderFrame(snapshotOf(arena.world), size, [], arena.chatLog)));
+          const title = `Steamwire arena · you host (${session.localSteamId}): the world runs here`;
+          process.stdout.write(
+            screen(renderFrame(snapshotOf(arena.world), size, [], arena.chatLog, { title })),
+          );
         }
       }
       arena.stop();

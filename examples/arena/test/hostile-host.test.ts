@@ -133,8 +133,8 @@ describe('a client of a hostile host', () => {
     // The hostile host answers respawn requests with nonsense, and shows the client dead.
     host.handle('respawn', async () => ({ ok: 'sure' }) as never);
     send('snapshot', part(1, [player(me(client), { alive: false })]));
-    await net.runUntil(() => client.requests.failed > 0, { timeoutMs: 2000 });
-    expect(client.requests.ok).toBe(0);
+    await net.runUntil(() => client.respawnRequests.failed > 0, { timeoutMs: 2000 });
+    expect(client.respawnRequests.granted).toBe(0);
     expect(client.errors).toBe(0);
     expect(client.lastRequestError).toBeInstanceOf(ValidationError);
   });

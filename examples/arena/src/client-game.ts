@@ -44,7 +44,7 @@ export class ArenaClient {
   snapshotsReceived = 0;
   /** Messages from the host dropped before any handler (malformed, invalid, wrong direction…). */
   rejections = 0;
-  /** Why the last respawn request failed (timeout, disconnect, an invalid answer). */
+  /** Why the last request failed (respawn or recent chat: timeout, disconnect, an invalid answer). */
   lastRequestError: unknown;
   /** Errors thrown inside a tick or a handler: caught and counted, never fatal. */
   errors = 0;

@@ -33,7 +33,7 @@ export interface ArenaHostOptions {
   seed?: number;
   /** Most players at once (default {@link MAX_PLAYERS}); the next one is refused with reason `full`. */
   capacity?: number;
-  /** Extra host options (acceptPeer from a lobby, maxPeers, heartbeat timeouts…). */
+  /** Extra host options (acceptPeer from a lobby, heartbeat timeouts…). */
   hostOptions?: Partial<HostOptions<ArenaProtocol>>;
   /** Told about every error caught in a tick (they are counted in `errors` either way). */
   onError?: (error: unknown) => void;

@@ -66,7 +66,7 @@ export async function runLive(seconds: number, clients: number, seed: number): P
   const { frame, summary } = finalFrame(match, viewer);
   process.stdout.write(screen(frame));
   await match.stop();
-  for (const r of match.refused) console.error(`${r.name} could not join: ${r.why}`);
+  for (const line of match.report()) console.error(line);
   console.log(JSON.stringify(summary));
   return 0;
 }

@@ -63,9 +63,9 @@ async function main(): Promise<number> {
 
 async function runHeadless(seconds: number, clients: number, seed: number): Promise<number> {
   const match = await Match.start({ clients, seed });
-  for (const r of match.refused) console.error(`${r.name} could not join: ${r.why}`);
   for (let t = 0; t < seconds; t++) await match.net.advance(1000);
   const summary = match.summary();
+  for (const line of match.report()) console.error(line);
   await match.stop();
   console.log(JSON.stringify(summary));
   return summary.healthy ? 0 : 1;

@@ -13,24 +13,7 @@ import type { NetGraphRow } from './render.js';
 /** 60–120 ms round trips with jitter and 2 % loss: a decent home connection across a continent. */
 export const REALISTIC_CONDITIONS: Partial<LinkConditions> = { latencyMs: 35, jitterMs: 10, loss: 0.02 };
 
-const BOT_NAMES = [
-  'Ada',
-  'Brick',
-  'Cosmo',
-  'Dot',
-  'Echo',
-  'Fizz',
-  'Gus',
-  'Hex',
-  'Iris',
-  'Jinx',
-  'Kip',
-  'Lux',
-  'Moss',
-  'Nova',
-  'Orb',
-  'Pip',
-];
+const BOT_NAMES = 'Ada Brick Cosmo Dot Echo Fizz Gus Hex Iris Jinx Kip Lux Moss Nova Orb Pip'.split(' ');
 
 export interface MatchOptions {
   /** Bot clients (default 3); those past the host's capacity are refused and listed in `refused`. */
@@ -137,6 +120,17 @@ export class Match {
     const match = new Match(net, arena, clients, errors, refused);
     for (const c of match.clients) c.start();
     return match;
+  }
+
+  /** What went wrong, for a person: who could not join, and the first errors the ticks caught. */
+  report(): string[] {
+    const lines = this.refused.map((r) => `${r.name} could not join: ${r.why}`);
+    for (const error of this.errors.slice(0, 3))
+      lines.push(
+        `error caught in a tick: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      );
+    if (this.errors.length > 3) lines.push(`…and ${this.errors.length - 3} more errors`);
+    return lines;
   }
 
   /** Per connected client, as the host sees it: RTT, loss, traffic rates since the last call, rejections. */

@@ -140,3 +140,22 @@ describe('capacity', () => {
     expect(summary).toMatchObject({ healthy: true, clientsConnected: 16, joinsRefused: 2 });
   });
 });
+
+describe('the match report', () => {
+  it('names the errors the ticks caught, for the person reading the summary', async () => {
+    const match = await Match.start({ clients: 2, seed: 4 });
+    const broadcast = vi.spyOn(match.arena.host, 'broadcast').mockImplementation(() => {
+      throw new MessageTooLargeError('snapshot', 1500, 1200, false);
+    });
+    await match.net.advance(500);
+    broadcast.mockRestore();
+    const summary = match.summary();
+    await match.stop();
+    expect(summary.healthy).toBe(false);
+    expect(summary.errors).toBeGreaterThan(3);
+    expect(match.report()[0]).toMatch(
+      /^error caught in a tick: MessageTooLargeError: Unreliable message 'snapshot'/,
+    );
+    expect(match.report().at(-1)).toMatch(/^…and \d+ more errors$/);
+  });
+});

@@ -20,6 +20,7 @@ import type { SeededRng } from './rng.js';
 import { Packet, type PeerCore, Session, Stream, type Task, TaskKind } from './state.js';
 import type { FakeNetworkStats } from './stats.js';
 import type { Topology } from './topology.js';
+import { closeChannel, closeSession } from './wire-close.js';
 import { Arrival, arrive, release, type WireOps } from './wire-receive.js';
 import { onAnswer, onCheck, onIdle, onNagle, onPurge } from './wire-timers.js';
 
@@ -144,21 +145,7 @@ export class Wire implements WireOps {
 
   /** Closes `session`: drops what it queued, sent, held or made readable, and forgets it. */
   close(session: Session): void {
-    const dropped = session.outbound.length + session.inFlightPackets + session.held.length;
-    this.stats.dropped.sessionClosed += dropped;
-    this.clearSending(session);
-    session.held.clear();
-    session.closed = true;
-    if (session.owner.sessions.get(session.remote) === session) session.owner.sessions.delete(session.remote);
-    const remote = session.remote;
-    for (const channel of session.openChannels) {
-      const inbox = session.owner.inbox.get(channel);
-      if (inbox !== undefined)
-        this.stats.discardedUnread += inbox.filter((p) => p.session.owner.steamId !== remote);
-    }
-    session.rxCount = 0;
-    session.rxBytes = 0;
-    session.openChannels.clear();
+    closeSession(this, session);
   }
 
   /**
@@ -167,45 +154,7 @@ export class Wire implements WireOps {
    * @returns false when the channel was not open.
    */
   closeChannel(session: Session, channel: number): boolean {
-    if (!session.openChannels.has(channel)) return false;
-    if (session.openChannels.size === 1) {
-      this.close(session);
-      return true;
-    }
-    session.openChannels.delete(channel);
-    const stats = this.stats;
-    let bytes = 0;
-    stats.dropped.channelClosed += session.outbound.filter((p) => {
-      if (p.channel !== channel) return true;
-      bytes += p.data.length;
-      return false;
-    });
-    session.queuedBytes -= bytes;
-    bytes = 0;
-    stats.dropped.channelClosed += session.nagle.filter((p) => {
-      if (p.channel !== channel) return true;
-      bytes += p.data.length;
-      return false;
-    });
-    session.nagleBytes -= bytes;
-    const stream = session.streams.get(channel);
-    if (stream !== undefined) {
-      stats.dropped.channelClosed += stream.queue.length;
-      for (const p of stream.queue) session.inFlightBytes -= p.data.length;
-      session.inFlightPackets -= stream.queue.length;
-      session.streams.delete(channel); // its pending task finds itself orphaned and stops
-    }
-    const gone = (p: Packet): boolean => {
-      if (p.channel !== channel) return true;
-      release(p);
-      return false;
-    };
-    stats.dropped.channelClosed += session.held.filter(gone);
-    const inbox = session.owner.inbox.get(channel);
-    const remote = session.remote;
-    if (inbox !== undefined)
-      stats.discardedUnread += inbox.filter((p) => p.session.owner.steamId !== remote || gone(p));
-    return true;
+    return closeChannel(this, session, channel);
   }
 
   /** Re-tries every session whose packets wait for a route (after the topology changed). */

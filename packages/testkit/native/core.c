@@ -7,9 +7,11 @@
  *   STEAMWIRE_FAKE_STEAMID            decimal SteamID64 of this peer (default: a random individual id)
  *   STEAMWIRE_FAKE_PORT               UDP port on 127.0.0.1 (0 or unset: the kernel picks)
  *   STEAMWIRE_FAKE_PEERS              a directory (file `<steamid>` holds the port) or `id=port,id=port`
- *   STEAMWIRE_FAKE_CONNECT_TIMEOUT_MS connect-fail after this long without an answer (default 20000)
- *   STEAMWIRE_FAKE_REPOST_MS          session request re-post interval (default 500)
- *   STEAMWIRE_FAKE_NAGLE_MS           how long buffered reliable sends wait (default 5)
+ *   STEAMWIRE_FAKE_CONNECT_TIMEOUT_MS connect-fail after this long without an answer (default: Steam's, numbers.c)
+ *   STEAMWIRE_FAKE_REPOST_MS          legacy session request re-post interval (default 1000)
+ *   STEAMWIRE_FAKE_NAGLE_MS           how long buffered reliable sends wait (default 200 legacy, 5 Messages)
+ *   STEAMWIRE_FAKE_CLOCK_FILE         time comes from this 8-byte file of microseconds (clock.c)
+ *   STEAMWIRE_FAKE_STRICT             1: abort on the mistakes Valve's library punishes (strict.c)
  *   STEAMWIRE_FAKE_LOSS               probability 0..1 of dropping each outgoing datagram (default 0)
  *   STEAMWIRE_FAKE_INIT_RESULT        1, 2 or 3: fail init that way, with a Valve-like message
  *   STEAMWIRE_FAKE_STEAM_RUNNING      0/false: IsSteamRunning returns false (read at call time)
@@ -36,17 +38,27 @@ const uint64_t g_sw_iface_messages = 0x4d45535341474553ull;
 #define SW_USER 1
 
 int64_t sw_now_us(void) {
+  if (sw_clock_manual()) return sw_clock_read_us();
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
 /* Valve's library dereferences `self` and crashes on NULL; the fake refuses and counts instead,
- * so a test can assert that the binding never made such a call. */
-bool sw_check_self(const void *self, const void *expected) {
+ * so a test can assert that the binding never made such a call, or aborts in strict mode. */
+bool sw_check_self_at(const void *self, const void *expected, const char *function) {
   g_sw.counters.api_calls++;
   if (self == expected && g_sw.initialized) return true;
   g_sw.counters.bad_self_calls++;
+  if (sw_strict()) {
+    if (!g_sw.initialized)
+      sw_strict_fail("%s called before SteamAPI_InitFlat succeeded or after SteamAPI_Shutdown: Valve's library would crash",
+                     function);
+    if (self == NULL)
+      sw_strict_fail("%s called with a NULL interface pointer as self: Valve's library dereferences it and crashes",
+                     function);
+    sw_strict_fail("%s called with %p as self, which is not this library's interface pointer", function, self);
+  }
   return false;
 }
 
@@ -122,9 +134,13 @@ SW_EXPORT int SteamAPI_InitFlat(char *pOutErrMsg) {
   }
   g_sw.rng = g_sw.steam_id ^ (uint64_t)sw_now_us() ^ 0xd1b54a32d192ed03ull;
 
-  g_sw.connect_timeout_us = env_int("STEAMWIRE_FAKE_CONNECT_TIMEOUT_MS", 20000, 1, 3600000) * 1000;
-  g_sw.repost_us = env_int("STEAMWIRE_FAKE_REPOST_MS", 500, 1, 3600000) * 1000;
-  g_sw.nagle_us = env_int("STEAMWIRE_FAKE_NAGLE_MS", 5, 0, 10000) * 1000;
+  sw_numbers_init();
+  const char *strict = getenv("STEAMWIRE_FAKE_STRICT");
+  g_sw.strict = strict != NULL && *strict != '\0' && strcmp(strict, "0") != 0 && strcasecmp(strict, "false") != 0;
+  /* The per-API numbers live in g_sw.numbers; these mirror the GNS-based APIs' for older callers. */
+  g_sw.connect_timeout_us = sw_numbers_of(SW_API_MESSAGES)->connect_timeout_us;
+  g_sw.repost_us = sw_numbers_of(SW_API_LEGACY)->repost_us;
+  g_sw.nagle_us = sw_numbers_of(SW_API_MESSAGES)->nagle_us;
   /* Probes while connecting: often enough that a re-post always has fresh traffic to answer. */
   g_sw.hello_us = g_sw.repost_us / 5 < 100000 ? g_sw.repost_us / 5 : 100000;
   if (g_sw.hello_us < 1000) g_sw.hello_us = 1000;
@@ -147,7 +163,11 @@ SW_EXPORT int SteamAPI_InitFlat(char *pOutErrMsg) {
   g_sw.port = (uint16_t)env_int("STEAMWIRE_FAKE_PORT", 0, 0, 65535);
 
   char err[256];
-  if (!sw_wire_open(err, sizeof err)) return fail_init(pOutErrMsg, 1, err);
+  if (!sw_clock_open(err, sizeof err)) return fail_init(pOutErrMsg, 1, err);
+  if (!sw_wire_open(err, sizeof err)) {
+    sw_clock_close();
+    return fail_init(pOutErrMsg, 1, err);
+  }
 
   g_sw.last_pump_us = 0;
   g_sw.next_message_number = 1;
@@ -163,6 +183,8 @@ SW_EXPORT void SteamAPI_Shutdown(void) {
   sw_inbox_clear();
   sw_callbacks_clear();
   sw_wire_close();
+  sw_strict_clear();
+  sw_clock_close();
 }
 
 SW_EXPORT bool SteamAPI_IsSteamRunning(void) {
@@ -191,17 +213,27 @@ SW_EXPORT HSteamUser SteamAPI_GetHSteamUser(void) {
 
 SW_EXPORT void SteamAPI_ManualDispatch_Init(void) { g_sw.counters.api_calls++; }
 
+/* Manual dispatch before init (or after shutdown) has no pipe to work on: Valve's library crashes. */
+static bool dispatch_ready(const char *function) {
+  if (g_sw.initialized) return true;
+  if (sw_strict()) sw_strict_fail("%s called before SteamAPI_InitFlat succeeded or after SteamAPI_Shutdown", function);
+  return false;
+}
+
 SW_EXPORT void SteamAPI_ManualDispatch_RunFrame(HSteamPipe pipe) {
   g_sw.counters.api_calls++;
-  if (!g_sw.initialized || pipe != SW_PIPE) return;
+  if (!dispatch_ready(__func__) || pipe != SW_PIPE) return;
   sw_pump(true);
 }
 
 SW_EXPORT bool SteamAPI_ManualDispatch_GetNextCallback(HSteamPipe pipe, CallbackMsg_t *out) {
   g_sw.counters.api_calls++;
-  if (!g_sw.initialized || pipe != SW_PIPE || out == NULL) return false;
+  if (!dispatch_ready(__func__) || pipe != SW_PIPE || out == NULL) return false;
   /* Valve asserts when the previous callback was not freed; the fake frees it on the caller's behalf. */
   if (g_sw.cb_current != NULL) {
+    if (sw_strict())
+      sw_strict_fail("SteamAPI_ManualDispatch_GetNextCallback called again before SteamAPI_ManualDispatch_FreeLastCallback "
+                     "freed the previous callback: Valve's library asserts");
     free(g_sw.cb_current);
     g_sw.cb_current = NULL;
   }
@@ -221,6 +253,7 @@ SW_EXPORT bool SteamAPI_ManualDispatch_GetNextCallback(HSteamPipe pipe, Callback
 SW_EXPORT void SteamAPI_ManualDispatch_FreeLastCallback(HSteamPipe pipe) {
   g_sw.counters.api_calls++;
   (void)pipe;
+  if (!dispatch_ready(__func__)) return;
   free(g_sw.cb_current);
   g_sw.cb_current = NULL;
 }
@@ -316,12 +349,12 @@ SW_EXPORT const char *steamwire_fake_counters(void) {
   snprintf(json, sizeof json,
            "{\"apiCalls\":%llu,\"badSelfCalls\":%llu,\"receiveCalls\":%llu,\"messagesReceived\":%llu,"
            "\"datagramsSent\":%llu,\"datagramsReceived\":%llu,\"datagramsDroppedLoss\":%llu,"
-           "\"datagramsRejected\":%llu,\"retransmits\":%llu,\"port\":%u}",
+           "\"datagramsRejected\":%llu,\"retransmits\":%llu,\"datagramsDroppedFull\":%llu,\"port\":%u}",
            (unsigned long long)c->api_calls, (unsigned long long)c->bad_self_calls,
            (unsigned long long)c->receive_calls, (unsigned long long)c->messages_received,
            (unsigned long long)c->datagrams_sent, (unsigned long long)c->datagrams_received,
            (unsigned long long)c->datagrams_dropped_loss, (unsigned long long)c->datagrams_rejected,
-           (unsigned long long)c->retransmits, (unsigned)g_sw.port);
+           (unsigned long long)c->retransmits, (unsigned long long)c->datagrams_dropped_full, (unsigned)g_sw.port);
   return json;
 }
 

@@ -10,6 +10,7 @@
 export * from './clock.js';
 export { type FakeNetworkHarnessOptions, fakeNetworkHarness } from './conformance/fake-harness.js';
 export type * from './conformance/harness.js';
+export * from './conformance/steam-behaviour.js';
 export * from './errors.js';
 export * from './link.js';
 export * from './network.js';

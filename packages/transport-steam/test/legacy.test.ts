@@ -191,7 +191,8 @@ describe.skipIf(noStub !== null)(
       stub.setResults(false, 1, 3, 0);
       expect(net.closeP2PSessionWithUser(PEER)).toBe(false);
       expect(net.sendP2PPacket(PEER, new Uint8Array(1), P2PSend.Reliable)).toBe(false);
-      expect(net.lastSendFailure).toEqual({ reason: 'failed' });
+      // Size and id were checked before the call: Steam's remaining reason for false is a full queue.
+      expect(net.lastSendFailure).toEqual({ reason: 'limitExceeded' });
       expect(net.allowP2PPacketRelay(false)).toBe(true);
       expect(stub.last('type')).toBe(0);
     });

@@ -5,6 +5,7 @@
  *   probe LIB null-self   every interface method called with a NULL self, before and after init: the
  *                         results (all false/0) and the fake's bad-self counter
  *   probe LIB accessors   interface accessors before init, after init and after shutdown (NULL or not)
+ *   probe LIB numbers     the numbers the fake runs on, per API (steamwire_fake_numbers)
  */
 #include <dlfcn.h>
 #include <stdbool.h>
@@ -118,7 +119,7 @@ static int accessors(void) {
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: probe LIB layout|null-self|accessors\n");
+    fprintf(stderr, "usage: probe LIB layout|null-self|accessors|numbers\n");
     return 2;
   }
   lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -130,6 +131,12 @@ int main(int argc, char **argv) {
     FN(const char *, steamwire_fake_layout, void);
     if (!steamwire_fake_layout) return 1;
     printf("%s\n", steamwire_fake_layout());
+    return 0;
+  }
+  if (strcmp(argv[2], "numbers") == 0) {
+    FN(const char *, steamwire_fake_numbers, void);
+    if (!steamwire_fake_numbers) return 1;
+    printf("%s\n", steamwire_fake_numbers());
     return 0;
   }
   if (strcmp(argv[2], "null-self") == 0) return null_self();

@@ -13,12 +13,26 @@ export interface NativeFakePeerOptions {
   peersDir?: string;
   /** UDP port on 127.0.0.1, 0 = any (`STEAMWIRE_FAKE_PORT`). */
   port?: number;
-  /** Connect-fail after this long without an answer, ms (`STEAMWIRE_FAKE_CONNECT_TIMEOUT_MS`, Steam: ~20000). */
+  /**
+   * Connect-fail (and hold time) after this long without an answer, ms, for every API
+   * (`STEAMWIRE_FAKE_CONNECT_TIMEOUT_MS`). Default: Steam's, 20000 legacy and 10000 Messages.
+   */
   connectTimeoutMs?: number;
-  /** Interval of session request re-posts while an unaccepted peer keeps sending, ms (`STEAMWIRE_FAKE_REPOST_MS`). */
+  /** Legacy session request re-post interval, ms (`STEAMWIRE_FAKE_REPOST_MS`). Default 1000. */
   sessionRequestRepostMs?: number;
-  /** How long buffered reliable sends wait before going out, ms (`STEAMWIRE_FAKE_NAGLE_MS`, default 5). */
+  /** How long buffered reliable sends wait, ms, every API (`STEAMWIRE_FAKE_NAGLE_MS`). Default: 200 legacy, 5 Messages. */
   nagleMs?: number;
+  /**
+   * A file of 8 bytes (int64 microseconds, little-endian) the fake reads as its clock instead of real
+   * time (`STEAMWIRE_FAKE_CLOCK_FILE`); whoever writes it moves the fake's time. Default: real time.
+   */
+  clockFile?: string;
+  /**
+   * Abort the process with a message on the mistakes Valve's library punishes: a NULL `self`, calls
+   * before init or after shutdown, GetNextCallback twice without FreeLastCallback, a message released
+   * twice or used after release (`STEAMWIRE_FAKE_STRICT`). Default true: these helpers are for tests.
+   */
+  strict?: boolean;
   /** Probability 0..1 of dropping each outgoing datagram (`STEAMWIRE_FAKE_LOSS`); reliable data is resent. */
   loss?: number;
   /** Make init fail with this `ESteamAPIInitResult` (`STEAMWIRE_FAKE_INIT_RESULT`: 1 generic, 2 no client, 3 version). */
@@ -38,6 +52,8 @@ export const NATIVE_FAKE_ENV_KEYS = [
   'STEAMWIRE_FAKE_LOSS',
   'STEAMWIRE_FAKE_INIT_RESULT',
   'STEAMWIRE_FAKE_STEAM_RUNNING',
+  'STEAMWIRE_FAKE_CLOCK_FILE',
+  'STEAMWIRE_FAKE_STRICT',
 ] as const;
 
 function positiveInt(option: string, value: number | undefined, max: number): string | undefined {
@@ -78,6 +94,8 @@ export function nativeFakeEnv(
     STEAMWIRE_FAKE_INIT_RESULT: options.initResult === undefined ? undefined : String(options.initResult),
     STEAMWIRE_FAKE_STEAM_RUNNING:
       options.steamRunning === undefined ? undefined : options.steamRunning ? '1' : '0',
+    STEAMWIRE_FAKE_CLOCK_FILE: options.clockFile,
+    STEAMWIRE_FAKE_STRICT: options.strict === false ? '0' : '1',
   };
 }
 

@@ -1,12 +1,12 @@
 // The shared conformance suite against the real koffi binding over the native fake library, one
-// process, one copy of the library per peer, real time, for both backends.
-// The tests mostly wait out real timeouts and each world is isolated (own library copies, own peer
-// registry), so they run concurrently to keep the package's test run short.
+// process, one copy of the library per peer, for every backend of STEAM_BEHAVIOUR: the same checks
+// and Steam's same numbers as the in-memory fake. Each world runs on its own clock file, so the
+// tests run concurrently. A new backend is one more entry in STEAM_BEHAVIOUR (and the binding).
 import { describe } from 'vitest';
-import { conformanceSuite } from '../../src/conformance/index.js';
+import { conformanceSuite, STEAM_BACKENDS } from '../../src/conformance/index.js';
 import { nativeFakeHarness } from '../../src/native/index.js';
 
-describe.concurrent('native fake, legacy backend', () =>
-  conformanceSuite(nativeFakeHarness({ backend: 'legacy' })));
-describe.concurrent('native fake, messages backend', () =>
-  conformanceSuite(nativeFakeHarness({ backend: 'messages' })));
+for (const backend of STEAM_BACKENDS) {
+  describe.concurrent(`native fake, ${backend} backend`, () =>
+    conformanceSuite(nativeFakeHarness({ backend })));
+}

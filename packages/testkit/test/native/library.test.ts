@@ -39,7 +39,13 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 function probe(command: string): Record<string, unknown> {
   const run = spawnSync(PROBE, [libraryPath, command], {
     encoding: 'utf8',
-    env: { ...process.env, STEAMWIRE_FAKE_PEERS: join(scratch, 'peers'), STEAMWIRE_FAKE_INIT_RESULT: '' },
+    // Strict mode off: the null-self probe shows the fake's lenient answers (strict.test.ts the aborts).
+    env: {
+      ...process.env,
+      STEAMWIRE_FAKE_PEERS: join(scratch, 'peers'),
+      STEAMWIRE_FAKE_INIT_RESULT: '',
+      STEAMWIRE_FAKE_STRICT: '0',
+    },
   });
   expect(run.status, run.stderr).toBe(0);
   return JSON.parse(run.stdout);

@@ -58,9 +58,13 @@ const SCRATCH_STAGE = 64;
 /** A native address whose upper uint32 is below this fits a JS number exactly (< 2^53). */
 const NUMBER_ADDRESS_HI_LIMIT = 0x200000;
 
-/** Legacy send type → Messages send flags (index = `P2PSend`). */
+/**
+ * Legacy send type → Messages send flags (index = `P2PSend`), Valve's migration equivalents: the old
+ * `Unreliable` and `Reliable` did not wait for Nagle, so they map to the NoNagle flags (a plain
+ * `Unreliable` would hold every packet up to NagleTime, 5 ms); only `ReliableWithBuffering` coalesces.
+ */
 const SEND_FLAGS: readonly number[] = [
-  SendFlag.Unreliable | SendFlag.AutoRestartBrokenSession,
+  SendFlag.Unreliable | SendFlag.NoNagle | SendFlag.AutoRestartBrokenSession,
   SendFlag.UnreliableNoDelay | SendFlag.AutoRestartBrokenSession,
   SendFlag.ReliableNoNagle | SendFlag.AutoRestartBrokenSession,
   SendFlag.Reliable | SendFlag.AutoRestartBrokenSession,

@@ -56,7 +56,7 @@ describe.skipIf(noStub !== null)(
     });
 
     it.each([
-      [P2PSend.Unreliable, 0 | 32],
+      [P2PSend.Unreliable, 1 | 32],
       [P2PSend.UnreliableNoDelay, 5 | 32],
       [P2PSend.Reliable, 9 | 32],
       [P2PSend.ReliableWithBuffering, 8 | 32],

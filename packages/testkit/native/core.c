@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "fake.h"
+#include "lobby.h"
 
 sw_state g_sw = {.fd = -1};
 
@@ -152,6 +153,7 @@ SW_EXPORT int SteamAPI_InitFlat(char *pOutErrMsg) {
   g_sw.last_pump_us = 0;
   g_sw.next_message_number = 1;
   g_sw.initialized = true;
+  sw_lobby_init();
   return k_ESteamAPIInitResult_OK;
 }
 
@@ -159,6 +161,7 @@ SW_EXPORT void SteamAPI_Shutdown(void) {
   g_sw.counters.api_calls++;
   if (!g_sw.initialized) return;
   g_sw.initialized = false;
+  sw_lobby_shutdown();
   sw_sessions_clear();
   sw_inbox_clear();
   sw_callbacks_clear();
@@ -195,6 +198,7 @@ SW_EXPORT void SteamAPI_ManualDispatch_RunFrame(HSteamPipe pipe) {
   g_sw.counters.api_calls++;
   if (!g_sw.initialized || pipe != SW_PIPE) return;
   sw_pump(true);
+  sw_lobby_pump();
 }
 
 SW_EXPORT bool SteamAPI_ManualDispatch_GetNextCallback(HSteamPipe pipe, CallbackMsg_t *out) {
@@ -225,13 +229,15 @@ SW_EXPORT void SteamAPI_ManualDispatch_FreeLastCallback(HSteamPipe pipe) {
   g_sw.cb_current = NULL;
 }
 
-/* The fake never issues API calls, so there is never a call result to fetch. */
+/* Call results of the lobby API (lobby_events.c): copied once, exactly as posted with the 703. */
 SW_EXPORT bool SteamAPI_ManualDispatch_GetAPICallResult(HSteamPipe pipe, SteamAPICall_t call, void *pCallback,
                                                         int cubCallback, int iCallbackExpected, bool *pbFailed) {
   g_sw.counters.api_calls++;
-  (void)pipe, (void)call, (void)pCallback, (void)cubCallback, (void)iCallbackExpected;
-  if (pbFailed != NULL) *pbFailed = true;
-  return false;
+  if (!g_sw.initialized || pipe != SW_PIPE) {
+    if (pbFailed != NULL) *pbFailed = true;
+    return false;
+  }
+  return sw_call_take(call, pCallback, cubCallback, iCallbackExpected, pbFailed);
 }
 
 SW_EXPORT void *SteamAPI_SteamUser_v023(void) {

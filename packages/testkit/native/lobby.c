@@ -91,7 +91,8 @@ static bool compare(int order, int cmp) {
 /* A lobby value as an int, as a numerical filter reads it; false when absent or not a number. */
 static bool number_of(const sw_lobby *l, const char *key, long *out) {
   const char *v = sw_kvs_get(&l->data, key);
-  if (v == NULL || *v == '\0') return false;
+  /* Optional sign, then digits only: no spaces, as the in-memory fake reads numbers too. */
+  if (v == NULL || !(*v == '-' || *v == '+' || (*v >= '0' && *v <= '9'))) return false;
   char *end = NULL;
   errno = 0;
   long n = strtol(v, &end, 10);

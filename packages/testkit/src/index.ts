@@ -12,6 +12,9 @@ export { type FakeNetworkHarnessOptions, fakeNetworkHarness } from './conformanc
 export type * from './conformance/harness.js';
 export * from './errors.js';
 export * from './link.js';
+export { FakeFriends } from './lobby/fake-friends.js';
+export { FakeLobbies } from './lobby/fake-lobbies.js';
+export { FAKE_APP_ID, type FakeKickOptions, FakeLobbyService } from './lobby/service.js';
 export * from './network.js';
 export { FakePeer } from './peer.js';
 export { SeededRng } from './rng.js';

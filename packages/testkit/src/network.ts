@@ -15,6 +15,7 @@ import {
 import { RealTimeClock, type RunUntilOptions, type TestClock, VirtualClock } from './clock.js';
 import { DuplicatePeerError, NetworkDisposedError, UnknownPeerError } from './errors.js';
 import { type LinkConditions, validateLinkConditions } from './link.js';
+import { FakeLobbyService } from './lobby/service.js';
 import { FakePeer, type PeerContext } from './peer.js';
 import { SeededRng } from './rng.js';
 import { PeerCore } from './state.js';
@@ -40,6 +41,8 @@ export interface FakeSteamNetworkOptions {
   unacceptedDropMs?: number;
   /** Bytes queued or unacknowledged per remote beyond which sends return false. Default 4 MiB. */
   maxQueuedBytesPerPeer?: number;
+  /** How long Steam's backend takes to deliver lobby and friends callbacks and call results, ms. Default 20. */
+  lobbyLatencyMs?: number;
 }
 
 /** Options of {@link FakeSteamNetwork.setLinkConditions}. */
@@ -89,6 +92,11 @@ export class FakeSteamNetwork {
   readonly unacceptedDropMs: number;
   /** Cap on bytes queued per remote. */
   readonly maxQueuedBytesPerPeer: number;
+  /**
+   * Steam's lobby and friends backend of this network: friendships, persona names, launch command
+   * lines, and test controls (kicks, "Join Game" clicks, failing or withheld call results).
+   */
+  readonly lobbyService: FakeLobbyService;
   private readonly topology: Topology;
   private readonly wire: Wire;
   private readonly counters = createStats();
@@ -99,6 +107,7 @@ export class FakeSteamNetwork {
     clock: TestClock;
     maxQueuedBytesPerPeer: number;
     disposed: boolean;
+    lobbyService: FakeLobbyService;
   };
   private nextAccount = FIRST_AUTO_ACCOUNT;
   private nextPort = 0;
@@ -130,7 +139,21 @@ export class FakeSteamNetwork {
       sessionRequestRepostMs: this.sessionRequestRepostMs,
       unacceptedDropMs: this.unacceptedDropMs,
     });
-    this.context = { wire: this.wire, clock: this.clock, maxQueuedBytesPerPeer: cap, disposed: false };
+    const lobbyLatencyMs = options.lobbyLatencyMs ?? 20;
+    if (typeof lobbyLatencyMs !== 'number' || !Number.isFinite(lobbyLatencyMs) || lobbyLatencyMs < 0) {
+      throw new InvalidArgumentError(
+        'lobbyLatencyMs',
+        `lobbyLatencyMs must be a finite number of milliseconds of at least 0; got ${String(lobbyLatencyMs)}.`,
+      );
+    }
+    this.lobbyService = new FakeLobbyService(this.clock, lobbyLatencyMs);
+    this.context = {
+      wire: this.wire,
+      clock: this.clock,
+      maxQueuedBytesPerPeer: cap,
+      disposed: false,
+      lobbyService: this.lobbyService,
+    };
   }
 
   /**
@@ -266,6 +289,14 @@ export class FakeSteamNetwork {
     this.topology.peers.delete(id);
     this.topology.version++;
     this.fakePeers.delete(id);
+    // Its Steam is gone: it drops out of its lobbies (disconnected) and its pending lobby calls reject.
+    this.lobbyService.detach(id);
+  }
+
+  /** Makes `a` and `b` Steam friends (or not); see {@link FakeLobbyService.setFriends}. */
+  setFriends(a: SteamId, b: SteamId, friends = true): void {
+    this.alive();
+    this.lobbyService.setFriends(a, b, friends);
   }
 
   /** Lets `ms` milliseconds pass on the network's clock (instantly on a virtual clock). */

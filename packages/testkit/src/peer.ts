@@ -22,6 +22,10 @@ import {
   type TypedEmitter,
 } from '@steamwire/transport-steam';
 import { NetworkDisposedError } from './errors.js';
+import type { LobbyEndpoint } from './lobby/endpoint.js';
+import { FakeFriends } from './lobby/fake-friends.js';
+import { FakeLobbies } from './lobby/fake-lobbies.js';
+import type { FakeLobbyService } from './lobby/service.js';
 import { type PeerCore, Session } from './state.js';
 import type { Wire } from './wire.js';
 
@@ -39,6 +43,8 @@ export interface PeerContext {
   readonly maxQueuedBytesPerPeer: number;
   /** True once the network is disposed. */
   readonly disposed: boolean;
+  /** The network's lobby and friends backend. */
+  readonly lobbyService: FakeLobbyService;
 }
 
 const failures = new Map<P2PSendFailureReason, P2PSendFailure>(
@@ -70,7 +76,12 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   readonly localSteamId: SteamId;
   /** The legacy `ISteamNetworking` limits: 1200 bytes unreliable, 1 MiB reliable. */
   readonly limits: P2PLimits = LEGACY_P2P_LIMITS;
+  /** This peer's Steam lobbies (`ISteamMatchmaking`); events fire from {@link FakePeer.runCallbacks}. */
+  readonly lobbies: FakeLobbies;
+  /** This peer's Steam friends and launch APIs; events fire from {@link FakePeer.runCallbacks}. */
+  readonly friends: FakeFriends;
   private failure: P2PSendFailure | null = null;
+  private readonly lobbyEndpoint: LobbyEndpoint;
 
   /** @internal Use `FakeSteamNetwork.createPeer()`. */
   constructor(
@@ -80,6 +91,9 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   ) {
     super();
     this.localSteamId = core.steamId;
+    this.lobbyEndpoint = context.lobbyService.attach(core.steamId);
+    this.lobbies = new FakeLobbies(context.lobbyService, this.lobbyEndpoint, () => this.runCallbacks());
+    this.friends = new FakeFriends(context.lobbyService, this.lobbyEndpoint, () => this.runCallbacks());
   }
 
   /**
@@ -221,9 +235,10 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
     return true;
   }
 
-  /** Fires the pending `sessionRequest` / `sessionConnectFail` events. Call once per frame. */
+  /** Fires the pending `sessionRequest` / `sessionConnectFail` events, and those of `lobbies` and `friends`. Call once per frame. */
   runCallbacks(): void {
     if (this.context.disposed) return;
+    this.lobbyEndpoint.run();
     const queue = this.core.callbacks;
     // Only the callbacks pending now; those posted by handlers wait for the next call.
     for (let n = queue.length; n > 0; n--) {

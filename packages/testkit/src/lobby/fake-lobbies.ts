@@ -294,21 +294,39 @@ export class FakeLobbies extends Emitter implements Lobbies {
     this.live('setLobbyMemberLimit');
     const valid = checkLobbyIdArgument(lobbyId);
     const max = checkMaxMembers(maxMembers);
-    return valid && this.change(lobbyId, (l) => ((l.maxMembers = max), true));
+    return (
+      valid &&
+      this.change(lobbyId, (l) => {
+        l.maxMembers = max;
+        return true;
+      })
+    );
   }
 
   setLobbyType(lobbyId: LobbyId, type: LobbyType): boolean {
     this.live('setLobbyType');
     const valid = checkLobbyIdArgument(lobbyId);
     const t = checkLobbyType(type);
-    return valid && this.change(lobbyId, (l) => ((l.type = t), true));
+    return (
+      valid &&
+      this.change(lobbyId, (l) => {
+        l.type = t;
+        return true;
+      })
+    );
   }
 
   setLobbyJoinable(lobbyId: LobbyId, joinable: boolean): boolean {
     this.live('setLobbyJoinable');
     const valid = checkLobbyIdArgument(lobbyId);
     const j = checkBooleanArgument('joinable', joinable);
-    return valid && this.change(lobbyId, (l) => ((l.joinable = j), true));
+    return (
+      valid &&
+      this.change(lobbyId, (l) => {
+        l.joinable = j;
+        return true;
+      })
+    );
   }
 
   getLobbyOwner(lobbyId: LobbyId): SteamId | null {

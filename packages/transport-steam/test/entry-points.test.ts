@@ -45,6 +45,12 @@ describe('entry points', () => {
       'dispatch.js',
       'structs.js',
       'doctor.js',
+      'call-results.js',
+      'flat-lobbies.js',
+      'lobby-session.js',
+      'lobby-structs.js',
+      'matchmaking.js',
+      'steam-friends.js',
     ])
       expect(all).not.toContain(binding);
   });

@@ -13,6 +13,8 @@
  *   STEAMWIRE_FAKE_LOSS               probability 0..1 of dropping each outgoing datagram (default 0)
  *   STEAMWIRE_FAKE_INIT_RESULT        1, 2 or 3: fail init that way, with a Valve-like message
  *   STEAMWIRE_FAKE_STEAM_RUNNING      0/false: IsSteamRunning returns false (read at call time)
+ * and, for lobbies and friends (lobby.c): STEAMWIRE_FAKE_LOBBIES, STEAMWIRE_FAKE_FRIENDS,
+ * STEAMWIRE_FAKE_PERSONA_NAME, STEAMWIRE_FAKE_LAUNCH_COMMAND_LINE.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -108,10 +108,14 @@ SW_EXPORT const char *SteamAPI_ISteamFriends_GetFriendRichPresence(void *self, u
 
 /* ---------------------------------------------------------------- games, lobbies, invites ---- */
 
-/* The first lobby `user` is in, or 0. */
+/* The first lobby `user` is in that friends may see (public or friends-only: invisible lobbies are
+ * "not visible to other friends", private ones are by invite), or 0. */
 static uint64_t lobby_of(uint64_t user) {
-  for (int i = 0; i < g_lobby.dir.lobby_count; i++)
-    if (sw_lobby_member(&g_lobby.dir.lobbies[i], user) != NULL) return g_lobby.dir.lobbies[i].id;
+  for (int i = 0; i < g_lobby.dir.lobby_count; i++) {
+    sw_lobby *l = &g_lobby.dir.lobbies[i];
+    if (l->type != k_ELobbyTypePublic && l->type != k_ELobbyTypeFriendsOnly) continue;
+    if (sw_lobby_member(l, user) != NULL) return l->id;
+  }
   return 0;
 }
 
@@ -159,6 +163,14 @@ SW_EXPORT bool SteamAPI_ISteamFriends_InviteUserToGame(void *self, uint64_t user
 }
 
 /* ---------------------------------------------------------------- debug exports ---- */
+
+/** Test control: Steam launches the running game again with `command_line`: NewUrlLaunchParameters_t (1014). */
+SW_EXPORT void steamwire_fake_relaunch(const char *command_line) {
+  if (!g_sw.initialized) return;
+  snprintf(g_lobby.launch, sizeof g_lobby.launch, "%s", command_line ? command_line : "");
+  uint8_t empty = 0; /* NewUrlLaunchParameters_t is an empty struct: 1 byte */
+  sw_post_callback(CB_NEW_URL_LAUNCH_PARAMETERS, &empty, 1);
+}
 
 /** Test control: the next async call completes as failed with this ESteamAPICallFailure (-2: none). */
 SW_EXPORT void steamwire_fake_fail_next_call(int failure) { g_lobby.fail_next_call = failure; }

@@ -29,6 +29,23 @@
 #define SW_DIR_MAX_IDS 4096
 #define SW_DIR_MAX_FILE (256u * 1024u * 1024u)
 
+/* Directory I/O since load, for the tests: a file that does not parse or a failed write is counted, never silent. */
+static struct {
+  uint64_t reads;
+  uint64_t writes;
+  uint64_t corrupt;
+  uint64_t write_errors;
+} g_dir_counters;
+
+/** Counters of the lobby directory file since load: reads, writes, unparseable reads, failed writes. */
+SW_EXPORT const char *steamwire_fake_lobby_counters(void) {
+  static char json[256];
+  snprintf(json, sizeof json, "{\"reads\":%llu,\"writes\":%llu,\"corrupt\":%llu,\"writeErrors\":%llu}",
+           (unsigned long long)g_dir_counters.reads, (unsigned long long)g_dir_counters.writes,
+           (unsigned long long)g_dir_counters.corrupt, (unsigned long long)g_dir_counters.write_errors);
+  return json;
+}
+
 /* ---------------------------------------------------------------- small containers ---- */
 
 const char *sw_kvs_get(const sw_kvs *kvs, const char *key) {
@@ -471,8 +488,9 @@ static bool parse(rbuf *r, sw_directory *d) {
 /* Reads the whole file (the caller holds a lock) into g_lobby.dir; an unreadable file is empty. */
 static void load_locked(void) {
   sw_directory fresh = {.next_seq = 1, .next_lobby = 1};
-  struct stat st;
-  if (fstat(g_lobby.fd, &st) == 0 && st.st_size > 0 && (uint64_t)st.st_size <= SW_DIR_MAX_FILE) {
+  struct stat st = {0};
+  bool stat_ok = fstat(g_lobby.fd, &st) == 0;
+  if (stat_ok && st.st_size > 0 && (uint64_t)st.st_size <= SW_DIR_MAX_FILE) {
     uint8_t *buf = malloc((size_t)st.st_size);
     size_t have = 0;
     while (buf != NULL && have < (size_t)st.st_size) {
@@ -483,12 +501,18 @@ static void load_locked(void) {
     if (buf != NULL && have == (size_t)st.st_size) {
       rbuf r = {.p = buf, .len = have};
       if (!parse(&r, &fresh)) {
+        g_dir_counters.corrupt++;
         sw_dir_free(&fresh);
         fresh = (sw_directory){.next_seq = 1, .next_lobby = 1};
       }
+    } else {
+      g_dir_counters.corrupt++;
     }
     free(buf);
+  } else if (!stat_ok || st.st_size != 0) {
+    g_dir_counters.corrupt++; /* unreadable, or larger than any directory we write */
   }
+  g_dir_counters.reads++;
   /* Keep counters monotonic even if the file was reset: old ids and events are never reused. */
   if (fresh.next_seq < g_lobby.dir.next_seq) fresh.next_seq = g_lobby.dir.next_seq;
   if (fresh.next_lobby < g_lobby.dir.next_lobby) fresh.next_lobby = g_lobby.dir.next_lobby;
@@ -517,6 +541,10 @@ void sw_dir_commit(void) {
       done += (size_t)n;
     }
     if (done == w.len && ftruncate(g_lobby.fd, (off_t)w.len) != 0) done = 0;
+    if (done == w.len) g_dir_counters.writes++;
+    else g_dir_counters.write_errors++;
+  } else {
+    g_dir_counters.write_errors++;
   }
   free(w.p);
   flock(g_lobby.fd, LOCK_UN);

@@ -43,6 +43,7 @@
 #define CB_LOBBY_KICKED 512
 #define CB_LOBBY_CREATED 513
 #define CB_STEAM_API_CALL_COMPLETED 703
+#define CB_NEW_URL_LAUNCH_PARAMETERS 1014
 
 /* ESteamAPICallFailure (isteamutils.h). */
 enum {

@@ -146,6 +146,11 @@ export const FRIENDS_CHECKS: Record<string, LobbyCheck> = {
       expect(s.eventsOf(1, 'gameLobbyJoinRequested')).toEqual([{ lobbyId: lobby, friendId: s.id(0) }]);
       expect(s.world.joinFriendGame(2, s.id(0))).toBe(false);
       s.peer(0).lobbies.leaveLobby(lobby);
+      // An invisible lobby is searchable but "not visible to other friends".
+      const invisible = await create(s, 0, LobbyType.Invisible);
+      await s.pass(3 * s.step);
+      expect(friends(s, 1).getFriendGamePlayed(s.id(0))).toMatchObject({ lobbyId: null });
+      s.peer(0).lobbies.leaveLobby(invisible);
       expect(friends(s, 0).setRichPresence('connect', '+connect_host 42')).toBe(true);
       expect(await s.until(() => friends(s, 1).getFriendGamePlayed(s.id(0))?.lobbyId === null)).toBe(true);
       expect(s.world.joinFriendGame(1, s.id(0))).toBe(true);
@@ -189,13 +194,19 @@ export const FRIENDS_CHECKS: Record<string, LobbyCheck> = {
   },
 
   launch: {
-    title: 'the launch command line, and the lobby of its +connect_lobby argument',
+    title:
+      'the launch command line, the lobby of its +connect_lobby argument, and a relaunch while running (newLaunchParameters)',
     world: { peers: 2, launchCommandLines: { 0: `-novid +connect_lobby ${LAUNCH_LOBBY}` } },
     async run(s) {
       expect(friends(s, 0).getLaunchCommandLine()).toBe(`-novid +connect_lobby ${LAUNCH_LOBBY}`);
       expect(friends(s, 0).getLaunchLobby()).toBe(LAUNCH_LOBBY);
       expect(friends(s, 1).getLaunchCommandLine()).toBe('');
       expect(friends(s, 1).getLaunchLobby()).toBeNull();
+      // Launched again while running (an invite accepted in Steam): the event, then the new line.
+      s.world.relaunch(1, `+connect_lobby ${LAUNCH_LOBBY}`);
+      expect(await s.until(() => s.eventsOf(1, 'newLaunchParameters').length > 0)).toBe(true);
+      expect(s.eventsOf(0, 'newLaunchParameters')).toEqual([]);
+      expect(friends(s, 1).getLaunchLobby()).toBe(LAUNCH_LOBBY);
     },
   },
 

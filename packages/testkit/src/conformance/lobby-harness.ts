@@ -42,6 +42,8 @@ export interface LobbyWorld {
   failNextCall(peer: number, failure: SteamAPICallFailure): void;
   /** While `hold`, no call result reaches peer `peer`. */
   holdCallResults(peer: number, hold: boolean): void;
+  /** Steam launches peer `peer`'s running game again with `commandLine`. */
+  relaunch(peer: number, commandLine: string): void;
   /** Peer `peer`'s Steam goes away (the binding's `shutdown()`, the fake's `removePeer`). */
   shutdown(peer: number): void;
   /** Releases everything. */
@@ -88,6 +90,7 @@ export function fakeLobbyHarness(options: FakeLobbyHarnessOptions = {}): LobbyCo
         joinFriendGame: (peer, friendId) => service.joinFriendGame(id(peer), friendId),
         failNextCall: (peer, failure) => service.failNextCall(id(peer), failure),
         holdCallResults: (peer, hold) => service.holdCallResults(id(peer), hold),
+        relaunch: (peer, line) => service.relaunch(id(peer), line),
         shutdown: (peer) => net.removePeer(id(peer)),
         async teardown() {
           net.dispose();

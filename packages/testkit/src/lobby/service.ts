@@ -12,6 +12,7 @@
  *   owner when the owner leaves; the lobby disappears with its last member;
  * - lobby data: owner only, sent when it changed, `lobbyDataUpdate` to every member (the setter too);
  *   member data likewise with the member; chat to every member, the sender too;
+ * - friends see (`getFriendGamePlayed`, "Join Game") a friend's public or friends-only lobby only;
  * - invites and the overlay's invite dialog give the invitee `lobbyInvite` then
  *   `gameLobbyJoinRequested` (the fake's users accept at once); `inviteUserToGame` gives
  *   `gameRichPresenceJoinRequested`.
@@ -22,6 +23,7 @@ import {
   type Clock,
   InvalidArgumentError,
   type LobbyId,
+  LobbyType,
   lobbyIdFromAccountId,
   type SteamAPICallFailure,
   type SteamId,
@@ -109,6 +111,16 @@ export class FakeLobbyService {
     this.launch.set(id, commandLine);
   }
 
+  /**
+   * Steam launches peer `id`'s running game again with `commandLine` (a "Join Game" or invite while it
+   * runs): it gets `newLaunchParameters`, and `getLaunchCommandLine` returns the new line.
+   */
+  relaunch(id: SteamId, commandLine: string): void {
+    this.setLaunchCommandLine(id, commandLine);
+    const endpoint = this.endpoint(id);
+    endpoint.post(() => endpoint.emitFriends('newLaunchParameters'));
+  }
+
   /** @internal */
   launchCommandLine(id: SteamId): string {
     return this.launch.get(id) ?? '';
@@ -169,9 +181,15 @@ export class FakeLobbyService {
     return [...this.lobbies.keys()];
   }
 
-  /** @internal The first lobby `id` is in. */
+  /**
+   * @internal The first lobby `id` is in that friends may see: public or friends-only (invisible lobbies
+   * are "not visible to other friends", private ones are by invite).
+   */
   lobbyOf(id: SteamId): LobbyId | null {
-    for (const lobby of this.lobbies.values()) if (memberOf(lobby, id) !== undefined) return lobby.id;
+    for (const lobby of this.lobbies.values()) {
+      if (lobby.type !== LobbyType.Public && lobby.type !== LobbyType.FriendsOnly) continue;
+      if (memberOf(lobby, id) !== undefined) return lobby.id;
+    }
     return null;
   }
 

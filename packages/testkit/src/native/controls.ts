@@ -18,8 +18,12 @@ export interface NativeFakeControls {
   kick(lobbyId: LobbyId, userId: SteamId, ban: boolean): boolean;
   /** The user chooses "Join Game" on a friend in Steam's friends list (333 or 337). @returns false when nothing to join. */
   joinFriendGame(friendId: SteamId): boolean;
+  /** Steam launches the running game again with `commandLine` (`newLaunchParameters`, then `getLaunchCommandLine`). */
+  relaunch(commandLine: string): void;
   /** The lobby and friends struct layouts this build uses, as the library reports them (JSON). */
   lobbyLayout(): Record<string, number[] | number>;
+  /** Lobby directory file I/O since the library was loaded: reads, writes, unparseable reads, failed writes. */
+  lobbyCounters(): { reads: number; writes: number; corrupt: number; writeErrors: number };
 }
 
 let koffi: typeof KoffiModule | undefined;
@@ -32,12 +36,16 @@ export function nativeFakeControls(libraryPath: string): NativeFakeControls {
   const hold = lib.func('void steamwire_fake_hold_call_results(bool hold)');
   const kick = lib.func('bool steamwire_fake_lobby_kick(uint64_t lobby, uint64_t user, bool ban)');
   const join = lib.func('bool steamwire_fake_join_friend_game(uint64_t friendId)');
+  const relaunch = lib.func('void steamwire_fake_relaunch(const char *commandLine)');
   const layout = lib.func('const char *steamwire_fake_lobby_layout()');
+  const counters = lib.func('const char *steamwire_fake_lobby_counters()');
   return {
     failNextCall: (failure) => fail(failure),
     holdCallResults: (value) => hold(value),
     kick: (lobbyId, userId, ban) => kick(lobbyId, userId, ban) as boolean,
     joinFriendGame: (friendId) => join(friendId) as boolean,
+    relaunch: (commandLine) => relaunch(commandLine),
     lobbyLayout: () => JSON.parse(layout() as string),
+    lobbyCounters: () => JSON.parse(counters() as string),
   };
 }

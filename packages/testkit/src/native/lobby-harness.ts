@@ -101,6 +101,7 @@ export function nativeLobbyHarness(options: NativeLobbyHarnessOptions = {}): Lob
       joinFriendGame: (peer, friendId) => controls[peer]!.joinFriendGame(friendId),
       failNextCall: (peer, failure) => controls[peer]!.failNextCall(failure),
       holdCallResults: (peer, hold) => controls[peer]!.holdCallResults(hold),
+      relaunch: (peer, line) => controls[peer]!.relaunch(line),
       shutdown: (peer) => sessions[peer]!.shutdown(),
       teardown,
     };

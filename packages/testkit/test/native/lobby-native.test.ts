@@ -12,7 +12,12 @@ import { isLobbyId, LobbyType } from '@steamwire/transport-steam';
 import type { SteamSession } from '@steamwire/transport-steam/steam';
 import type * as KoffiModule from 'koffi';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { copyNativeFake, createNativeFakePeer, ensureNativeFake } from '../../src/native/index.js';
+import {
+  copyNativeFake,
+  createNativeFakePeer,
+  ensureNativeFake,
+  nativeFakeControls,
+} from '../../src/native/index.js';
 import { freshSteamId } from './ids.js';
 
 const koffi = createRequire(import.meta.url)('koffi') as typeof KoffiModule;
@@ -28,7 +33,7 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function peer(name: string): { session: SteamSession; lib: KoffiModule.LibraryHandle } {
+function peer(name: string): { session: SteamSession; lib: KoffiModule.LibraryHandle; libraryPath: string } {
   const libraryPath = copyNativeFake(join(dir, name), ensureNativeFake());
   const session = createNativeFakePeer({
     libraryPath,
@@ -36,7 +41,7 @@ function peer(name: string): { session: SteamSession; lib: KoffiModule.LibraryHa
     steamId: freshSteamId(),
   });
   sessions.push(session);
-  return { session, lib: koffi.load(libraryPath) };
+  return { session, lib: koffi.load(libraryPath), libraryPath };
 }
 
 describe('the native fake below the binding', () => {
@@ -104,7 +109,8 @@ describe('the native fake below the binding', () => {
 
   it('a garbage directory file reads as empty, crashes nobody, and the next change repairs it', async () => {
     const a = peer('a').session;
-    const b = peer('b').session;
+    const { session: b, libraryPath: bPath } = peer('b');
+    const counters = nativeFakeControls(bPath);
     const pump = () => {
       a.runCallbacks();
       b.runCallbacks();
@@ -120,6 +126,7 @@ describe('the native fake below the binding', () => {
     };
     const first = await settle(a.lobbies.createLobby(LobbyType.Public, 4));
     expect(await settle(b.lobbies.requestLobbyList())).toEqual([first]);
+    expect(counters.lobbyCounters()).toMatchObject({ corrupt: 0, writeErrors: 0 });
     // A header that claims four billion users, then random bytes.
     const junk = Buffer.alloc(4096, 0xa5);
     junk.writeUInt32LE(0x314c5753, 0);
@@ -130,6 +137,8 @@ describe('the native fake below the binding', () => {
     expect(await settle(b.lobbies.requestLobbyList())).toEqual([]);
     writeFileSync(join(dir, 'peers', 'lobbies'), 'not a directory at all');
     expect(await settle(b.lobbies.requestLobbyList())).toEqual([]);
+    // Each unreadable read is counted, never silent.
+    expect(counters.lobbyCounters().corrupt).toBeGreaterThanOrEqual(2);
     const second = await settle(a.lobbies.createLobby(LobbyType.Public, 4));
     expect(second).not.toBe(first);
     expect(await settle(b.lobbies.requestLobbyList())).toEqual([second]);

@@ -1,6 +1,6 @@
 /*
- * Internal state of the fake's lobby, friends and call-result services (lobby_dir.c, lobby_events.c,
- * lobby.c, friends.c). Hidden like everything in fake.h.
+ * Internal state of the fake's lobby, friends and call-result services (lobby_model.c, lobby_dir.c,
+ * lobby_events.c, lobby.c, lobby_search.c, friends.c). Hidden like everything in fake.h.
  *
  * Lobbies live in a DIRECTORY FILE shared by every fake peer of a world (STEAMWIRE_FAKE_LOBBIES,
  * default `<peers dir>/lobbies`): users (persona name, rich presence), lobbies (members, data, owner,
@@ -149,7 +149,7 @@ typedef struct sw_lobby_state {
 
 extern sw_lobby_state g_lobby;
 
-/* lobby_dir.c: the directory file and its model. */
+/* lobby_model.c (the model) and lobby_dir.c (the file). */
 void sw_dir_free(sw_directory *d);
 bool sw_dir_begin(void);           /* exclusive lock + fresh read; false if the file cannot be used */
 void sw_dir_commit(void);          /* write back, unlock, deliver new events to this peer */
@@ -188,7 +188,7 @@ void sw_calls_clear(void);
 void sw_chat_store(uint64_t lobby, uint64_t user, uint32_t chat_id, const uint8_t *data, uint32_t len);
 void sw_chat_clear(void);
 
-/* lobby.c */
+/* lobby.c, lobby_search.c */
 void sw_lobby_init(void);
 void sw_lobby_shutdown(void);
 void sw_lobby_pump(void);

@@ -30,6 +30,7 @@ import {
   type LobbyListFilters,
   type LobbyType,
 } from './lobbies.js';
+import { decodeLobbyCallback, enterOf } from './lobby-callbacks.js';
 import {
   checkBooleanArgument,
   checkIndex,
@@ -41,7 +42,6 @@ import {
   checkMaxMembers,
   checkUserIdArgument,
   encodeLobbyChat,
-  memberChangeKind,
 } from './lobby-checks.js';
 import { LobbyCreateError, LobbyJoinError } from './lobby-errors.js';
 import { LobbyCallbackId, type LobbyStructs } from './lobby-structs.js';
@@ -149,7 +149,7 @@ export class SteamLobbies extends Emitter implements Lobbies {
       LobbyCallbackId.LobbyEnter,
       this.ctx.koffi.sizeof(struct),
       (bytes) => {
-        const enter = this.decodeEnter(this.ctx.koffi.decode(bytes, struct));
+        const enter = enterOf(this.ctx.koffi.decode(bytes, struct));
         // Success is the response, not the call result's completion (STEAM_API.md §16.2).
         if (enter.response !== ChatRoomEnterResponse.Success)
           throw new LobbyJoinError(lobbyId, enter.response);
@@ -355,83 +355,16 @@ export class SteamLobbies extends Emitter implements Lobbies {
     this.pump();
   }
 
-  private decodeEnter(r: unknown): LobbyEnter {
-    const e = r as { m_ulSteamIDLobby: number | bigint; m_bLocked: number; m_EChatRoomEnterResponse: number };
-    return {
-      lobbyId: BigInt(e.m_ulSteamIDLobby),
-      locked: e.m_bLocked !== 0,
-      response: e.m_EChatRoomEnterResponse as ChatRoomEnterResponse,
-    };
-  }
-
-  /** Plain callbacks of the lobby API, as events. A callback smaller than its struct is ignored. */
+  /** Plain callbacks of the lobby API, as events (a 507's entry is read first). */
   private onCallback(id: number, param: bigint, size: number): void {
-    const { koffi } = this.ctx;
-    const s = this.structs;
-    const fits = (type: Parameters<typeof koffi.sizeof>[0]) => size >= koffi.sizeof(type);
-    switch (id) {
-      case LobbyCallbackId.LobbyInvite: {
-        if (!fits(s.LobbyInvite_t)) return;
-        const r = koffi.decode(param, s.LobbyInvite_t) as Record<string, number | bigint>;
-        this.emit('lobbyInvite', {
-          inviterId: BigInt(r.m_ulSteamIDUser!),
-          lobbyId: BigInt(r.m_ulSteamIDLobby!),
-          gameId: BigInt(r.m_ulGameID!),
-        });
-        return;
-      }
-      case LobbyCallbackId.LobbyEnter:
-        if (fits(s.LobbyEnter_t))
-          this.emit('lobbyEnter', this.decodeEnter(koffi.decode(param, s.LobbyEnter_t)));
-        return;
-      case LobbyCallbackId.LobbyDataUpdate: {
-        if (!fits(s.LobbyDataUpdate_t)) return;
-        const r = koffi.decode(param, s.LobbyDataUpdate_t) as Record<string, number | bigint>;
-        const lobbyId = BigInt(r.m_ulSteamIDLobby!);
-        const member = BigInt(r.m_ulSteamIDMember!);
-        this.emit('lobbyDataUpdate', {
-          lobbyId,
-          memberId: member === lobbyId || member === 0n ? null : member,
-          success: r.m_bSuccess !== 0,
-        });
-        return;
-      }
-      case LobbyCallbackId.LobbyChatUpdate: {
-        if (!fits(s.LobbyChatUpdate_t)) return;
-        const r = koffi.decode(param, s.LobbyChatUpdate_t) as Record<string, number | bigint>;
-        const flags = Number(r.m_rgfChatMemberStateChange);
-        this.emit('lobbyMemberChange', {
-          lobbyId: BigInt(r.m_ulSteamIDLobby!),
-          userId: BigInt(r.m_ulSteamIDUserChanged!),
-          changedBy: BigInt(r.m_ulSteamIDMakingChange!),
-          stateChange: flags,
-          change: memberChangeKind(flags),
-        });
-        return;
-      }
-      case LobbyCallbackId.LobbyChatMsg:
-        if (fits(s.LobbyChatMsg_t))
-          this.onChat(koffi.decode(param, s.LobbyChatMsg_t) as Record<string, number | bigint>);
-        return;
-      case LobbyCallbackId.LobbyKicked: {
-        if (!fits(s.LobbyKicked_t)) return;
-        const r = koffi.decode(param, s.LobbyKicked_t) as Record<string, number | bigint>;
-        this.emit('lobbyKicked', {
-          lobbyId: BigInt(r.m_ulSteamIDLobby!),
-          adminId: BigInt(r.m_ulSteamIDAdmin!),
-          dueToDisconnect: r.m_bKickedDueToDisconnect !== 0,
-        });
-        return;
-      }
-      default:
-        return;
-    }
+    const decoded = decodeLobbyCallback(this.ctx.koffi, this.structs, id, param, size);
+    if (decoded === null) return;
+    if (decoded.event === 'chat') this.onChat(decoded.lobbyId, decoded.userId, decoded.chatId);
+    else (this.emit as (event: string, ...args: unknown[]) => boolean)(decoded.event, ...decoded.args);
   }
 
   /** 507: the entry is read now, while Steam still has it. */
-  private onChat(r: Record<string, number | bigint>): void {
-    const lobbyId = BigInt(r.m_ulSteamIDLobby!);
-    const chatId = Number(r.m_iChatID);
+  private onChat(lobbyId: LobbyId, sender: SteamId, chatId: number): void {
     const { chatUser, chatType, chatBuffer } = this;
     chatUser[0] = 0;
     chatUser[1] = 0;
@@ -448,7 +381,7 @@ export class SteamLobbies extends Emitter implements Lobbies {
     const userId = (BigInt(chatUser[1]!) << 32n) | BigInt(chatUser[0]!);
     this.emit('lobbyChatMessage', {
       lobbyId,
-      userId: userId === 0n ? BigInt(r.m_ulSteamIDUser!) : userId,
+      userId: userId === 0n ? sender : userId,
       entryType: chatType[0]! as ChatEntryType,
       chatId,
       data: chatBuffer.slice(0, Math.min(n, chatBuffer.length)),

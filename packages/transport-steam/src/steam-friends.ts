@@ -14,6 +14,7 @@ import {
   type FriendsEvents,
 } from './friends.js';
 import { isLobbyId, type LobbyId } from './lobbies.js';
+import { decodeFriendsCallback } from './lobby-callbacks.js';
 import {
   checkBooleanArgument,
   checkConnectString,
@@ -23,7 +24,7 @@ import {
   checkRichPresenceValue,
   checkUserIdArgument,
 } from './lobby-checks.js';
-import { LobbyCallbackId, type LobbyStructs } from './lobby-structs.js';
+import type { LobbyStructs } from './lobby-structs.js';
 import type { TypedEmitter } from './p2p.js';
 import type { SteamId } from './steam-id.js';
 
@@ -181,47 +182,8 @@ export class SteamFriends extends Emitter implements Friends {
 
   /** Plain callbacks of the friends and apps APIs, as events. */
   private onCallback(id: number, param: bigint, size: number): void {
-    const { koffi } = this.ctx;
-    const s = this.structs;
-    switch (id) {
-      case LobbyCallbackId.GameLobbyJoinRequested: {
-        if (size < koffi.sizeof(s.GameLobbyJoinRequested_t)) return;
-        const r = koffi.decode(param, s.GameLobbyJoinRequested_t) as Record<string, number | bigint>;
-        this.emit('gameLobbyJoinRequested', {
-          lobbyId: BigInt(r.m_steamIDLobby!),
-          friendId: BigInt(r.m_steamIDFriend!),
-        });
-        return;
-      }
-      case LobbyCallbackId.GameRichPresenceJoinRequested: {
-        if (size < koffi.sizeof(s.GameRichPresenceJoinRequested_t)) return;
-        const r = koffi.decode(param, s.GameRichPresenceJoinRequested_t) as {
-          m_steamIDFriend: number | bigint;
-          m_rgchConnect: number[] | Uint8Array;
-        };
-        const raw = Uint8Array.from(r.m_rgchConnect);
-        const end = raw.indexOf(0);
-        const friend = BigInt(r.m_steamIDFriend);
-        this.emit('gameRichPresenceJoinRequested', {
-          friendId: friend === 0n ? null : friend,
-          connect: decoder.decode(end === -1 ? raw : raw.subarray(0, end)),
-        });
-        return;
-      }
-      case LobbyCallbackId.PersonaStateChange: {
-        if (size < koffi.sizeof(s.PersonaStateChange_t)) return;
-        const r = koffi.decode(param, s.PersonaStateChange_t) as {
-          m_ulSteamID: number | bigint;
-          m_nChangeFlags: number;
-        };
-        this.emit('personaStateChange', { steamId: BigInt(r.m_ulSteamID), changeFlags: r.m_nChangeFlags });
-        return;
-      }
-      case LobbyCallbackId.NewUrlLaunchParameters:
-        this.emit('newLaunchParameters');
-        return;
-      default:
-        return;
-    }
+    const decoded = decodeFriendsCallback(this.ctx.koffi, this.structs, id, param, size);
+    if (decoded !== null)
+      (this.emit as (event: string, ...args: unknown[]) => boolean)(decoded.event, ...decoded.args);
   }
 }

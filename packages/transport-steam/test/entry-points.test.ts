@@ -46,6 +46,7 @@ describe('entry points', () => {
       'structs.js',
       'doctor.js',
       'call-results.js',
+      'lobby-callbacks.js',
       'flat-lobbies.js',
       'lobby-session.js',
       'lobby-structs.js',

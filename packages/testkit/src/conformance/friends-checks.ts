@@ -11,7 +11,7 @@ import {
   steamIdFromAccountId,
 } from '@steamwire/transport-steam';
 import { expect } from 'vitest';
-import { create, expectThrows, type LobbyCheck } from './lobby-checks.js';
+import { create, expectThrows, type LobbyCheck } from './lobby-check-kit.js';
 import type { LobbyStage } from './lobby-stage.js';
 
 function friends(s: LobbyStage, peer: number): Friends {

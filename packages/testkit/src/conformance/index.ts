@@ -28,7 +28,7 @@ export { CONFORMANCE_BEHAVIOURS, type ConformanceBehaviour } from './behaviours.
 export { type FakeNetworkHarnessOptions, fakeNetworkHarness } from './fake-harness.js';
 export type * from './harness.js';
 export { LOBBY_CONFORMANCE_BEHAVIOURS, lobbyConformanceSuite } from './lobbies.js';
-export type { LobbyCheck } from './lobby-checks.js';
+export type { LobbyCheck } from './lobby-check-kit.js';
 export {
   type FakeLobbyHarnessOptions,
   fakeLobbyHarness,

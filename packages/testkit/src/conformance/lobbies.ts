@@ -13,12 +13,20 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FRIENDS_CHECKS } from './friends-checks.js';
-import { LOBBY_CHECKS, type LobbyCheck } from './lobby-checks.js';
+import type { LobbyCheck } from './lobby-check-kit.js';
+import { LOBBY_CHECKS } from './lobby-checks.js';
+import { LOBBY_DATA_CHECKS } from './lobby-data-checks.js';
 import type { LobbyConformanceHarness } from './lobby-harness.js';
+import { LOBBY_SEARCH_CHECKS } from './lobby-search-checks.js';
 import { LobbyStage } from './lobby-stage.js';
 
 /** Every behaviour of the lobby suite, by stable id. */
-const CHECKS: Readonly<Record<string, LobbyCheck>> = { ...LOBBY_CHECKS, ...FRIENDS_CHECKS };
+const CHECKS: Readonly<Record<string, LobbyCheck>> = {
+  ...LOBBY_CHECKS,
+  ...LOBBY_DATA_CHECKS,
+  ...LOBBY_SEARCH_CHECKS,
+  ...FRIENDS_CHECKS,
+};
 
 /** The ids of the lobby suite's behaviours, with their titles. */
 export const LOBBY_CONFORMANCE_BEHAVIOURS: Readonly<Record<string, string>> = Object.fromEntries(

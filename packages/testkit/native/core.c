@@ -15,6 +15,8 @@
  *   STEAMWIRE_FAKE_LOSS               probability 0..1 of dropping each outgoing datagram (default 0)
  *   STEAMWIRE_FAKE_INIT_RESULT        1, 2 or 3: fail init that way, with a Valve-like message
  *   STEAMWIRE_FAKE_STEAM_RUNNING      0/false: IsSteamRunning returns false (read at call time)
+ * and, for lobbies and friends (lobby.c): STEAMWIRE_FAKE_LOBBIES, STEAMWIRE_FAKE_FRIENDS,
+ * STEAMWIRE_FAKE_PERSONA_NAME, STEAMWIRE_FAKE_LAUNCH_COMMAND_LINE.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -26,6 +28,7 @@
 #include <unistd.h>
 
 #include "fake.h"
+#include "lobby.h"
 
 sw_state g_sw = {.fd = -1};
 
@@ -172,6 +175,7 @@ SW_EXPORT int SteamAPI_InitFlat(char *pOutErrMsg) {
   g_sw.last_pump_us = 0;
   g_sw.next_message_number = 1;
   g_sw.initialized = true;
+  sw_lobby_init();
   return k_ESteamAPIInitResult_OK;
 }
 
@@ -179,6 +183,7 @@ SW_EXPORT void SteamAPI_Shutdown(void) {
   g_sw.counters.api_calls++;
   if (!g_sw.initialized) return;
   g_sw.initialized = false;
+  sw_lobby_shutdown();
   sw_sessions_clear();
   sw_inbox_clear();
   sw_callbacks_clear();
@@ -224,6 +229,7 @@ SW_EXPORT void SteamAPI_ManualDispatch_RunFrame(HSteamPipe pipe) {
   g_sw.counters.api_calls++;
   if (!dispatch_ready(__func__) || pipe != SW_PIPE) return;
   sw_pump(true);
+  sw_lobby_pump();
 }
 
 SW_EXPORT bool SteamAPI_ManualDispatch_GetNextCallback(HSteamPipe pipe, CallbackMsg_t *out) {
@@ -258,13 +264,15 @@ SW_EXPORT void SteamAPI_ManualDispatch_FreeLastCallback(HSteamPipe pipe) {
   g_sw.cb_current = NULL;
 }
 
-/* The fake never issues API calls, so there is never a call result to fetch. */
+/* Call results of the lobby API (lobby_events.c): copied once, exactly as posted with the 703. */
 SW_EXPORT bool SteamAPI_ManualDispatch_GetAPICallResult(HSteamPipe pipe, SteamAPICall_t call, void *pCallback,
                                                         int cubCallback, int iCallbackExpected, bool *pbFailed) {
   g_sw.counters.api_calls++;
-  (void)pipe, (void)call, (void)pCallback, (void)cubCallback, (void)iCallbackExpected;
-  if (pbFailed != NULL) *pbFailed = true;
-  return false;
+  if (!g_sw.initialized || pipe != SW_PIPE) {
+    if (pbFailed != NULL) *pbFailed = true;
+    return false;
+  }
+  return sw_call_take(call, pCallback, cubCallback, iCallbackExpected, pbFailed);
 }
 
 SW_EXPORT void *SteamAPI_SteamUser_v023(void) {

@@ -22,6 +22,7 @@ import { RealTimeClock, type RunUntilOptions, type TestClock, VirtualClock } fro
 import { type SteamNumbers, steamNumbers } from './conformance/steam-behaviour.js';
 import { DuplicatePeerError, NetworkDisposedError, UnknownPeerError } from './errors.js';
 import { type LinkConditions, validateLinkConditions } from './link.js';
+import { FakeLobbyService } from './lobby/service.js';
 import { FakePeer, type PeerContext } from './peer.js';
 import { SeededRng } from './rng.js';
 import { PeerCore } from './state.js';
@@ -55,6 +56,8 @@ export interface FakeSteamNetworkOptions {
   unacceptedDropMs?: number;
   /** Bytes queued or unacknowledged per remote beyond which sends fail. Steam: 4 MiB legacy (our choice), 512 KiB Messages. */
   maxQueuedBytesPerPeer?: number;
+  /** How long Steam's backend takes to deliver lobby and friends callbacks and call results, ms. Default 20. */
+  lobbyLatencyMs?: number;
 }
 
 /** Options of {@link FakeSteamNetwork.createPeer}. */
@@ -106,13 +109,18 @@ export class FakeSteamNetwork {
   readonly seed: number;
   /** Backend of peers created without one. */
   readonly backend: FakeBackend;
+  /**
+   * Steam's lobby and friends backend of this network: friendships, persona names, launch command
+   * lines, and test controls (kicks, "Join Game" clicks, failing or withheld call results).
+   */
+  readonly lobbyService: FakeLobbyService;
   private readonly rules: Record<FakeBackend, BackendRules>;
   private readonly topology: Topology;
   private readonly wire: Wire;
   private readonly counters = createStats();
   private readonly fakePeers = new Map<SteamId, FakePeer>();
   private readonly usedIds = new Set<SteamId>();
-  private readonly context: { wire: Wire; clock: TestClock; disposed: boolean };
+  private readonly context: { wire: Wire; clock: TestClock; disposed: boolean; lobbyService: FakeLobbyService };
   private nextAccount = FIRST_AUTO_ACCOUNT;
   private nextPort = 0;
   private readonly ownsClock: boolean;
@@ -147,7 +155,15 @@ export class FakeSteamNetwork {
     >;
     this.topology = new Topology(validateLinkConditions(options.conditions ?? {}));
     this.wire = new Wire(this.clock, rng, this.topology, this.counters);
-    this.context = { wire: this.wire, clock: this.clock, disposed: false };
+    const lobbyLatencyMs = options.lobbyLatencyMs ?? 20;
+    if (typeof lobbyLatencyMs !== 'number' || !Number.isFinite(lobbyLatencyMs) || lobbyLatencyMs < 0) {
+      throw new InvalidArgumentError(
+        'lobbyLatencyMs',
+        `lobbyLatencyMs must be a finite number of milliseconds of at least 0; got ${String(lobbyLatencyMs)}.`,
+      );
+    }
+    this.lobbyService = new FakeLobbyService(this.clock, lobbyLatencyMs);
+    this.context = { wire: this.wire, clock: this.clock, disposed: false, lobbyService: this.lobbyService };
   }
 
   /**
@@ -310,6 +326,14 @@ export class FakeSteamNetwork {
     this.topology.peers.delete(id);
     this.topology.version++;
     this.fakePeers.delete(id);
+    // Its Steam is gone: it drops out of its lobbies (disconnected) and its pending lobby calls reject.
+    this.lobbyService.detach(id);
+  }
+
+  /** Makes `a` and `b` Steam friends (or not); see {@link FakeLobbyService.setFriends}. */
+  setFriends(a: SteamId, b: SteamId, friends = true): void {
+    this.alive();
+    this.lobbyService.setFriends(a, b, friends);
   }
 
   /** Lets `ms` milliseconds pass on the network's clock (instantly on a virtual clock). */

@@ -25,6 +25,10 @@ import {
 import type { FakeBackend } from './backend.js';
 import { NetworkDisposedError } from './errors.js';
 import type { Deque } from './internal/deque.js';
+import type { LobbyEndpoint } from './lobby/endpoint.js';
+import { FakeFriends } from './lobby/fake-friends.js';
+import { FakeLobbies } from './lobby/fake-lobbies.js';
+import type { FakeLobbyService } from './lobby/service.js';
 import { Packet, type PeerCore, Session } from './state.js';
 import type { Wire } from './wire.js';
 import { release } from './wire-receive.js';
@@ -43,6 +47,8 @@ export interface PeerContext {
   readonly clock: Clock;
   /** True once the network is disposed. */
   readonly disposed: boolean;
+  /** The network's lobby and friends backend. */
+  readonly lobbyService: FakeLobbyService;
 }
 
 function failure(reason: P2PSendFailureReason, result: number | null): P2PSendFailure {
@@ -77,10 +83,15 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   readonly backend: FakeBackend;
   /** The backend's limits: 1200 bytes unreliable; 1 MiB reliable (legacy) or 512 KiB (Messages). */
   readonly limits: P2PLimits;
+  /** This peer's Steam lobbies (`ISteamMatchmaking`); events fire from {@link FakePeer.runCallbacks}. */
+  readonly lobbies: FakeLobbies;
+  /** This peer's Steam friends and launch APIs; events fire from {@link FakePeer.runCallbacks}. */
+  readonly friends: FakeFriends;
   private failure: P2PSendFailure | null = null;
   private readonly refusals: Record<Refusal, P2PSendFailure>;
   /** The session a send to oneself is attributed to, on backends that loop back locally. */
   private selfSession: Session | null = null;
+  private readonly lobbyEndpoint: LobbyEndpoint;
 
   /** @internal Use `FakeSteamNetwork.createPeer()`. */
   constructor(
@@ -98,6 +109,9 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
       limitExceeded: failure('limitExceeded', core.rules.sendBufferResult),
       ignored: failure('ignored', RESULT_IGNORED),
     };
+    this.lobbyEndpoint = context.lobbyService.attach(core.steamId);
+    this.lobbies = new FakeLobbies(context.lobbyService, this.lobbyEndpoint, () => this.runCallbacks());
+    this.friends = new FakeFriends(context.lobbyService, this.lobbyEndpoint, () => this.runCallbacks());
   }
 
   /**
@@ -265,9 +279,10 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
     return true;
   }
 
-  /** Fires the pending `sessionRequest` / `sessionConnectFail` events. Call once per frame. */
+  /** Fires the pending `sessionRequest` / `sessionConnectFail` events, and those of `lobbies` and `friends`. Call once per frame. */
   runCallbacks(): void {
     if (this.context.disposed) return;
+    this.lobbyEndpoint.run();
     const queue = this.core.callbacks;
     // Only the callbacks pending now; those posted by handlers wait for the next call.
     for (let n = queue.length; n > 0; n--) {

@@ -9,6 +9,13 @@ import type { CoreFunctions } from './flat.js';
 import type { Koffi } from './koffi.js';
 import type { SteamStructs } from './structs.js';
 
+/**
+ * Receives every callback the pump takes from Steam, after the networking backend's own handler:
+ * how the lobby, friends and call-result services get their callbacks from the one pump.
+ * `param` points at `size` bytes owned by Steam, valid only during the call.
+ */
+export type CallbackListener = (id: number, param: bigint, size: number) => void;
+
 /** One loaded library and whether Steam is currently initialised through it. */
 export class SteamContext {
   /** The library file (resolved, real path). */
@@ -23,6 +30,8 @@ export class SteamContext {
   pipe = 0;
   /** True between a successful `SteamAPI_InitFlat` and `shutdown()`. */
   live = false;
+  /** Services that also receive every pumped callback (see {@link CallbackListener}). */
+  readonly listeners: CallbackListener[] = [];
 
   constructor(libraryPath: string, koffi: Koffi, core: CoreFunctions, structs: SteamStructs) {
     this.libraryPath = libraryPath;

@@ -45,9 +45,18 @@ export class CallbackPump {
           m_pubParam: NativePointer | null;
           m_cubParam: number;
         };
-        // A call result (703) would need GetAPICallResult; the P2P API issues none, so it is skipped like any other id.
-        if (msg.m_pubParam !== null && msg.m_pubParam !== 0n && msg.m_cubParam > 0) {
-          handle(msg.m_iCallback, msg.m_pubParam, msg.m_cubParam);
+        // A call result (703) is fetched by the call-result listener (call-results.ts), before the free below.
+        const { m_iCallback: id, m_pubParam: param, m_cubParam: size } = msg;
+        if (param !== null && param !== 0n && size > 0) {
+          // Each service sees the callback even when another one's handler throws.
+          for (const listener of this.ctx.listeners) {
+            try {
+              listener(id, param, size);
+            } catch (err) {
+              errors.push(err);
+            }
+          }
+          handle(id, param, size);
         }
       } catch (err) {
         errors.push(err);

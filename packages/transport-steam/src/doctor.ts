@@ -136,8 +136,7 @@ export function runDoctor(options: DoctorOptions = {}): DoctorReport {
   report.libraryOutput = probe.stderr;
   report.probeFailure = probe.failure;
   if (probe.result) {
-    const required =
-      REQUIRED_SYMBOLS.core.length + REQUIRED_SYMBOLS.legacy.length + REQUIRED_SYMBOLS.messages.length;
+    const required = Object.values(REQUIRED_SYMBOLS).reduce((n, group) => n + group.length, 0);
     if (probe.result.symbols) report.symbols = { required, ...probe.result.symbols };
     report.steamRunning = probe.result.steamRunning;
     report.init = probe.result.init;
@@ -176,7 +175,7 @@ export function formatDoctorReport(report: DoctorReport): string {
     const { required, resolved, missing } = report.symbols;
     if (missing.length === 0) {
       lines.push(
-        `Symbols: all ${required} required symbols resolve (legacy and Messages backends both usable).`,
+        `Symbols: all ${required} required symbols resolve (legacy and Messages backends and lobbies usable).`,
       );
     } else {
       lines.push(

@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 import type * as Koffi from 'koffi';
+import { APPS, type AppsFunctions, LOBBIES, type LobbyFunctions } from './flat-lobbies.js';
 
 /** A native address as koffi 3 represents it (`null` for NULL). */
 export type NativePointer = bigint;
@@ -177,7 +178,13 @@ export interface MessagesFunctions {
 }
 
 /** The declaration tables, by group. */
-export const DECLARATIONS = { core: CORE, legacy: LEGACY, messages: MESSAGES } as const;
+export const DECLARATIONS = {
+  core: CORE,
+  legacy: LEGACY,
+  messages: MESSAGES,
+  lobbies: LOBBIES,
+  apps: APPS,
+} as const;
 
 /** A group of declarations: `core`, or one backend. */
 export type DeclarationGroup = keyof typeof DECLARATIONS;
@@ -201,10 +208,16 @@ export const REQUIRED_SYMBOLS: {
   readonly core: readonly string[];
   readonly legacy: readonly string[];
   readonly messages: readonly string[];
+  /** ISteamMatchmaking, ISteamFriends and ISteamUtils: bound when `session.lobbies`/`session.friends` is first used. */
+  readonly lobbies: readonly string[];
+  /** ISteamApps (the launch command line); optional at run time (SDK 1.64 renamed its accessor). */
+  readonly apps: readonly string[];
 } = Object.freeze({
   core: symbolsOf(CORE),
   legacy: symbolsOf(LEGACY),
   messages: symbolsOf(MESSAGES),
+  lobbies: symbolsOf(LOBBIES),
+  apps: symbolsOf(APPS),
 });
 
 /** Result of binding a group: the functions, or the names the library lacks. */
@@ -219,6 +232,8 @@ function isMissingSymbol(err: unknown): boolean {
 export function bindFunctions(lib: Koffi.LibraryHandle, group: 'core'): BindResult<CoreFunctions>;
 export function bindFunctions(lib: Koffi.LibraryHandle, group: 'legacy'): BindResult<LegacyFunctions>;
 export function bindFunctions(lib: Koffi.LibraryHandle, group: 'messages'): BindResult<MessagesFunctions>;
+export function bindFunctions(lib: Koffi.LibraryHandle, group: 'lobbies'): BindResult<LobbyFunctions>;
+export function bindFunctions(lib: Koffi.LibraryHandle, group: 'apps'): BindResult<AppsFunctions>;
 export function bindFunctions(lib: Koffi.LibraryHandle, group: DeclarationGroup): BindResult<unknown> {
   const functions: Record<string, unknown> = {};
   const missing: string[] = [];

@@ -9,5 +9,9 @@
 
 export * from './clock.js';
 export * from './errors.js';
+export * from './friends.js';
+export * from './lobbies.js';
+export * from './lobby-checks.js';
+export * from './lobby-errors.js';
 export * from './p2p.js';
 export * from './steam-id.js';

@@ -14,9 +14,12 @@ import {
   type MessagesFunctions,
   type NativePointer,
 } from './flat.js';
+import type { Friends } from './friends.js';
 import { type Koffi, loadKoffi, openSteamLibrary } from './koffi.js';
 import { LegacyNetworking } from './legacy.js';
 import { locateSteamLibrary } from './library.js';
+import type { Lobbies } from './lobbies.js';
+import { createLobbyServices, type LobbyServices } from './lobby-session.js';
 import { MessagesNetworking } from './messages.js';
 import type { P2PNetworking } from './p2p.js';
 import type { SteamId } from './steam-id.js';
@@ -52,8 +55,23 @@ export interface SteamSession {
   /** The logged-in user's SteamID. */
   readonly localSteamId: SteamId;
   /**
-   * Shuts Steam down (`SteamAPI_Shutdown`). Afterwards every networking call throws
-   * `SteamNotInitializedError`, and `initSteam` may be called again. Calling it twice is harmless.
+   * Steam's lobbies (`ISteamMatchmaking`). Bound on first use; its events and Promises settle from
+   * the session's one callback pump (`runCallbacks` here, on `networking`, or on `lobbies`).
+   * @throws SteamNotInitializedError after `shutdown()`; SteamInitError `SYMBOL_MISSING` or
+   *   NullInterfaceError when this Steam lacks the lobby API.
+   */
+  readonly lobbies: Lobbies;
+  /** Steam's friends and launch APIs (`ISteamFriends`, `ISteamApps`). Bound on first use, like {@link lobbies}. */
+  readonly friends: Friends;
+  /**
+   * Pumps Steam's callbacks once: every event of the session (networking, lobbies, friends) fires and
+   * finished async calls settle. The same as `networking.runCallbacks()`. Call it once per frame.
+   */
+  runCallbacks(): void;
+  /**
+   * Shuts Steam down (`SteamAPI_Shutdown`). Afterwards every networking, lobby and friends call throws
+   * `SteamNotInitializedError`, pending async calls reject with `SteamCallCancelledError`, and
+   * `initSteam` may be called again. Calling it twice is harmless.
    */
   shutdown(): void;
 }
@@ -271,15 +289,31 @@ export function initSteam(options: InitSteamOptions = {}): SteamSession {
   }
 
   ctx.live = true;
+  let services: LobbyServices | undefined;
+  const lobbyServices = (what: string): LobbyServices => {
+    ctx.assertLive(what);
+    services ??= createLobbyServices(ctx, loaded.lib, localSteamId, () => networking.runCallbacks());
+    return services;
+  };
   const session: SteamSession = {
     networking,
     libraryPath,
     backend,
     localSteamId,
+    get lobbies() {
+      return lobbyServices('lobbies').lobbies;
+    },
+    get friends() {
+      return lobbyServices('friends').friends;
+    },
+    runCallbacks() {
+      networking.runCallbacks();
+    },
     shutdown() {
       if (!ctx.live) return;
       ctx.live = false;
       liveSessions.delete(libraryPath);
+      services?.calls.cancelAll('shutdown');
       core.Shutdown();
     },
   };

@@ -19,9 +19,19 @@ function loadedBy(target: string): string[] {
 describe('entry points', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
-  it('the seam entry loads only the seam: the interface, SteamIDs, errors, limits and the clock', () => {
+  it('the seam entry loads only the seam: the interfaces, SteamIDs, errors, limits and the clock', () => {
     const own = loadedBy('@steamwire/transport-steam').filter((f) => !f.includes(':'));
-    expect(own.sort()).toEqual(['clock.js', 'errors.js', 'index.js', 'p2p.js', 'steam-id.js']);
+    expect(own.sort()).toEqual([
+      'clock.js',
+      'errors.js',
+      'friends.js',
+      'index.js',
+      'lobbies.js',
+      'lobby-checks.js',
+      'lobby-errors.js',
+      'p2p.js',
+      'steam-id.js',
+    ]);
   });
 
   it('the seam entry reaches no koffi and no binding module, even indirectly', () => {
@@ -35,6 +45,13 @@ describe('entry points', () => {
       'dispatch.js',
       'structs.js',
       'doctor.js',
+      'call-results.js',
+      'lobby-callbacks.js',
+      'flat-lobbies.js',
+      'lobby-session.js',
+      'lobby-structs.js',
+      'matchmaking.js',
+      'steam-friends.js',
     ])
       expect(all).not.toContain(binding);
   });

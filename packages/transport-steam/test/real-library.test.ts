@@ -25,7 +25,13 @@ const realLibrary = join(
 );
 const emptyHome = mkdtempSync(join(tmpdir(), 'steamwire-nohome-'));
 const childEnv = { ...process.env, HOME: emptyHome, STEAMWIRE_STEAM_LIBRARY: '' };
-const allSymbols = [...REQUIRED_SYMBOLS.core, ...REQUIRED_SYMBOLS.legacy, ...REQUIRED_SYMBOLS.messages];
+const allSymbols = [
+  ...REQUIRED_SYMBOLS.core,
+  ...REQUIRED_SYMBOLS.legacy,
+  ...REQUIRED_SYMBOLS.messages,
+  ...REQUIRED_SYMBOLS.lobbies,
+  ...REQUIRED_SYMBOLS.apps,
+];
 
 /** Runs an ES module script in a fresh node process; its last stdout line is parsed as JSON. */
 function runScript(source: string): {
@@ -61,11 +67,11 @@ function runCli(args: string[]) {
 describe.skipIf(!supported)(`Valve's real libsteam_api.so (SDK 1.62), no Steam client${why}`, () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
-  it('resolves every symbol the binding declares (core, legacy and Messages)', () => {
+  it('resolves every symbol the binding declares (core, legacy, Messages, lobbies, friends, utils, apps)', () => {
     const { resolved, missing } = checkSymbols(realLibrary);
     expect(missing).toEqual([]);
     expect(resolved).toEqual(allSymbols);
-    expect(allSymbols).toHaveLength(29);
+    expect(allSymbols).toHaveLength(74);
   });
 
   it('importing the package loads neither koffi nor any library', () => {
@@ -162,7 +168,7 @@ describe.skipIf(!supported)(`Valve's real libsteam_api.so (SDK 1.62), no Steam c
     expect(run.stdout).toContain('SteamNetworking006');
     expect(run.stdout).toContain('SteamNetworkingMessages002');
     expect(run.stdout).toContain('Steamworks SDK 1.62');
-    expect(run.stdout).toContain('all 29 required symbols resolve');
+    expect(run.stdout).toContain('all 74 required symbols resolve');
     expect(run.stdout).toContain('Steam running: no');
     expect(run.stdout).toMatch(/FAILED \[STEAM_NOT_INSTALLED\].*not running/);
     expect(run.stdout).toContain("Failed to load module '");
@@ -186,7 +192,7 @@ describe.skipIf(!supported)(`Valve's real libsteam_api.so (SDK 1.62), no Steam c
       ok: false,
       backend: 'messages',
       library: { path: realLibrary, sizeBytes: 388288, sdkGuess: '1.62' },
-      symbols: { required: 29, missing: [] },
+      symbols: { required: 74, missing: [] },
       steamRunning: false,
       init: { ok: false, code: 'STEAM_NOT_INSTALLED', steamResult: 1 },
       probeFailure: null,

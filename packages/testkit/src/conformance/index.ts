@@ -27,6 +27,17 @@ import { STEAM_BEHAVIOUR } from './steam-behaviour.js';
 export { CONFORMANCE_BEHAVIOURS, type ConformanceBehaviour } from './behaviours.js';
 export { type FakeNetworkHarnessOptions, fakeNetworkHarness } from './fake-harness.js';
 export type * from './harness.js';
+export { LOBBY_CONFORMANCE_BEHAVIOURS, lobbyConformanceSuite } from './lobbies.js';
+export type { LobbyCheck } from './lobby-check-kit.js';
+export {
+  type FakeLobbyHarnessOptions,
+  fakeLobbyHarness,
+  type LobbyConformanceHarness,
+  type LobbyWorld,
+  type LobbyWorldOptions,
+  type LobbyWorldPeer,
+} from './lobby-harness.js';
+export { type LobbyEventName, LobbyStage, type RecordedLobbyEvent } from './lobby-stage.js';
 export { bytes, type RecordedEvent, Stage, text } from './stage.js';
 export * from './steam-behaviour.js';
 

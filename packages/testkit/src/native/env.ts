@@ -39,6 +39,14 @@ export interface NativeFakePeerOptions {
   initResult?: 1 | 2 | 3;
   /** What `SteamAPI_IsSteamRunning` answers (`STEAMWIRE_FAKE_STEAM_RUNNING`, default true). */
   steamRunning?: boolean;
+  /** This peer's Steam friends (`STEAMWIRE_FAKE_FRIENDS`); give both sides of a friendship the other's id. */
+  friends?: readonly SteamId[];
+  /** This peer's persona name (`STEAMWIRE_FAKE_PERSONA_NAME`, default `Fake <account id>`). */
+  personaName?: string;
+  /** What `GetLaunchCommandLine` returns (`STEAMWIRE_FAKE_LAUNCH_COMMAND_LINE`), e.g. `+connect_lobby <id>`. */
+  launchCommandLine?: string;
+  /** The lobby directory file shared by the peers of a world (`STEAMWIRE_FAKE_LOBBIES`, default `<peersDir>/lobbies`). */
+  lobbiesFile?: string;
 }
 
 /** Every variable the native fake reads; unset ones take the fake's defaults. */
@@ -54,6 +62,10 @@ export const NATIVE_FAKE_ENV_KEYS = [
   'STEAMWIRE_FAKE_STEAM_RUNNING',
   'STEAMWIRE_FAKE_CLOCK_FILE',
   'STEAMWIRE_FAKE_STRICT',
+  'STEAMWIRE_FAKE_FRIENDS',
+  'STEAMWIRE_FAKE_PERSONA_NAME',
+  'STEAMWIRE_FAKE_LAUNCH_COMMAND_LINE',
+  'STEAMWIRE_FAKE_LOBBIES',
 ] as const;
 
 function positiveInt(option: string, value: number | undefined, max: number): string | undefined {
@@ -96,6 +108,13 @@ export function nativeFakeEnv(
       options.steamRunning === undefined ? undefined : options.steamRunning ? '1' : '0',
     STEAMWIRE_FAKE_CLOCK_FILE: options.clockFile,
     STEAMWIRE_FAKE_STRICT: options.strict === false ? '0' : '1',
+    STEAMWIRE_FAKE_FRIENDS:
+      options.friends === undefined
+        ? undefined
+        : options.friends.map((id) => assertSteamId(id).toString()).join(','),
+    STEAMWIRE_FAKE_PERSONA_NAME: options.personaName,
+    STEAMWIRE_FAKE_LAUNCH_COMMAND_LINE: options.launchCommandLine,
+    STEAMWIRE_FAKE_LOBBIES: options.lobbiesFile,
   };
 }
 

@@ -166,8 +166,9 @@ function initFailure(
   }
   if (result === InitResult.FailedGeneric && !steamRunning) {
     // With no client, Valve's library fails to load steamclient.so/.dll from the Steam install: either
-    // Steam is not installed, or it is installed but was never started for this user.
-    if (/steamclient/i.test(steamMessage)) {
+    // Steam is not installed, or it is installed but was never started for this user. On Windows it
+    // says it cannot find the install folder (no Steam in the registry).
+    if (/steamclient|client install directory/i.test(steamMessage)) {
       return new SteamInitError(
         'STEAM_NOT_INSTALLED',
         `Steam is not running and its client library could not be loaded: install Steam, start it and log in, then try again.${said}`,

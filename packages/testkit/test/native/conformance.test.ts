@@ -2,11 +2,13 @@
 // process, one copy of the library per peer, real time, for both backends.
 // The tests mostly wait out real timeouts and each world is isolated (own library copies, own peer
 // registry), so they run concurrently to keep the package's test run short.
-import { describe } from 'vitest';
 import { conformanceSuite } from '../../src/conformance/index.js';
 import { nativeFakeHarness } from '../../src/native/index.js';
+import { describeNative } from './native.js';
 
-describe.concurrent('native fake, legacy backend', () =>
-  conformanceSuite(nativeFakeHarness({ backend: 'legacy' })));
-describe.concurrent('native fake, messages backend', () =>
-  conformanceSuite(nativeFakeHarness({ backend: 'messages' })));
+describeNative.concurrent('native fake, legacy backend', () =>
+  conformanceSuite(nativeFakeHarness({ backend: 'legacy' })),
+);
+describeNative.concurrent('native fake, messages backend', () =>
+  conformanceSuite(nativeFakeHarness({ backend: 'messages' })),
+);

@@ -1,6 +1,7 @@
 // initSteam against the scriptable stub library: every failure is a typed error with Valve's words,
 // "already initialised" is per library file, and nothing is called through a NULL or dead interface.
 
+import { resolve } from 'node:path';
 import {
   InvalidArgumentError,
   initSteam,
@@ -41,10 +42,12 @@ describe('initSteam: arguments and locating', () => {
   });
 
   it('LIBRARY_NOT_FOUND lists every path tried, in the message and in `tried`', () => {
-    const err = initError(() => initSteam({ libraryPath: '/definitely/not/here/libsteam_api.so' }));
+    // Absolute on every platform (on Windows, `/definitely/...` is on the current drive).
+    const missing = resolve('/definitely/not/here/libsteam_api.so');
+    const err = initError(() => initSteam({ libraryPath: missing }));
     expect(err.code).toBe('LIBRARY_NOT_FOUND');
-    expect(err.tried).toEqual(['/definitely/not/here/libsteam_api.so']);
-    expect(err.message).toContain('/definitely/not/here/libsteam_api.so');
+    expect(err.tried).toEqual([missing]);
+    expect(err.message).toContain(missing);
   });
 
   it('LIBRARY_LOAD_FAILED for a file that is not a loadable library', () => {

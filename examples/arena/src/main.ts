@@ -8,8 +8,8 @@
  *   --steam           over real Steam: host, or `--join STEAMID`; `--lib PATH`, `--app-id N`
  */
 import { parseArgs } from 'node:util';
+import { runLive } from './live.js';
 import { Match } from './match.js';
-import { renderFrame, screen } from './render.js';
 import { runOverSteam } from './steam.js';
 
 const USAGE =
@@ -54,7 +54,8 @@ async function main(): Promise<number> {
     return 0;
   }
   const seconds = positiveInt('seconds', values.seconds, 3600);
-  const clients = positiveInt('clients', values.clients, 8);
+  // More bots than the match holds is allowed: the late ones are refused, as a real player would be.
+  const clients = positiveInt('clients', values.clients, 64);
   const seed = positiveInt('seed', values.seed, 2 ** 31);
   if (values.steam) {
     return runOverSteam({
@@ -74,49 +75,10 @@ async function runHeadless(seconds: number, clients: number, seed: number): Prom
   const match = await Match.start({ clients, seed });
   for (let t = 0; t < seconds; t++) await match.net.advance(1000);
   const summary = match.summary();
+  for (const line of match.report()) console.error(line);
   await match.stop();
   console.log(JSON.stringify(summary));
   return summary.healthy ? 0 : 1;
-}
-
-async function runLive(seconds: number, clients: number, seed: number): Promise<number> {
-  const match = await Match.start({ clients, seed, realTime: true });
-  const viewer = match.clients[0]!;
-  let quit = false;
-  process.stdin.setRawMode(true);
-  process.stdin.resume();
-  process.stdin.on('data', (key: Buffer) => {
-    // q, Q, Ctrl-C or Esc ends the match.
-    if ([0x71, 0x51, 0x03, 0x1b].includes(key[0]!)) quit = true;
-  });
-  const started = Date.now();
-  let graph = match.netGraph();
-  let frames = 0;
-  while (!quit && Date.now() - started < seconds * 1000) {
-    await new Promise((r) => setTimeout(r, 100));
-    if (++frames % 10 === 0) graph = match.netGraph();
-    const left = Math.ceil(seconds - (Date.now() - started) / 1000);
-    process.stdout.write(
-      screen(
-        renderFrame(
-          viewer.view(),
-          { width: match.arena.world.width, height: match.arena.world.height },
-          graph,
-          viewer.chatLog,
-          {
-            title: `Steamwire arena: ${viewer.name}'s view (interpolated), host + ${match.clients.length} bots on fake Steam peers`,
-            footer: `q to quit · ${left}s left`,
-          },
-        ),
-      ),
-    );
-  }
-  process.stdin.setRawMode(false);
-  process.stdin.pause();
-  const summary = match.summary();
-  await match.stop();
-  console.log(JSON.stringify(summary));
-  return 0;
 }
 
 main().then(

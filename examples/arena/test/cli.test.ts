@@ -25,6 +25,13 @@ describe('npm start', () => {
     );
   });
 
+  it('more bots than the match holds: the late ones are told the match is full, the rest play', () => {
+    const r = run('--headless', '--clients', '17', '--seconds', '3');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/^\w+ could not join: the match is full \(16 players\)\n$/);
+    expect(JSON.parse(r.stdout)).toMatchObject({ healthy: true, clientsConnected: 16, joinsRefused: 1 });
+  });
+
   it('--steam without a Steam library explains what to do and exits 1', () => {
     const r = run('--steam', '--lib', '/nonexistent/libsteam_api.so');
     expect(r.status).toBe(1);
@@ -58,7 +65,7 @@ describe('npm start -- --steam, over the real koffi binding and the native fake 
   itNative(
     'one process hosts, another joins by SteamID, and they play',
     async () => {
-      const { copyNativeFake, ensureNativeFake } = await import('@steamwire/testkit');
+      const { copyNativeFake, ensureNativeFake } = await import('@steamwire/testkit/native');
       const { mkdtempSync, rmSync } = await import('node:fs');
       const { tmpdir } = await import('node:os');
       const { join } = await import('node:path');

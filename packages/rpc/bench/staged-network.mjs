@@ -86,7 +86,7 @@ export class StagedNetwork {
   getAvailableP2PPacketSize(channel = 0) {
     if (!this.staging) return this.peer.getAvailableP2PPacketSize(channel);
     const q = this.inbound.get(channel);
-    if (q === undefined || q.pos >= q.items.length) return 0;
+    if (q === undefined || q.pos >= q.items.length) return null;
     return q.items[q.pos].data.length;
   }
 

@@ -37,7 +37,10 @@ export interface EndpointOptions<P extends Protocol> {
   network: P2PNetworking;
   /** The protocol, from `defineProtocol`. Both sides must use the same one. */
   protocol: P;
-  /** Time and timers (default `systemClock`); pass the testkit's virtual clock in tests. */
+  /**
+   * Time and timers. Default: the network's own clock when it has one (the testkit's fakes run on
+   * their virtual clock), else `systemClock`.
+   */
   clock?: Clock;
   /**
    * When set, `update()` runs by itself every `tickMs` ms on `clock`. Otherwise call `update()`
@@ -116,7 +119,8 @@ export abstract class EndpointCore<P extends Protocol = Protocol> {
     }
     this.network = network;
     this.protocol = protocol;
-    this.clock = options.clock ?? systemClock;
+    // A fake network brings its own (virtual) clock: endpoints on it follow that clock by default.
+    this.clock = options.clock ?? network.clock ?? systemClock;
     this.controlChannel = positiveInt('controlChannel', options.controlChannel ?? DEFAULT_CONTROL_CHANNEL, 0);
     if (protocol.channels.includes(this.controlChannel)) {
       throw new RpcArgumentError(

@@ -106,11 +106,11 @@ export abstract class ReceivingEndpoint<P extends Protocol = Protocol> extends S
       const slot = this.drainSlots[c]!;
       for (let n = 0; n < MAX_PACKETS_PER_CHANNEL; n++) {
         if (this.closed) return;
+        // null is "nothing waiting"; 0 is an empty packet, which is read (and rejected) like any other
+        // so that it cannot block this channel for every peer.
         const size = net.getAvailableP2PPacketSize(channel);
-        // 0 means "nothing waiting" or "an empty packet waiting": Steam cannot tell them apart. One
-        // read with room for the largest packet settles it (null when nothing waits); stopping at 0
-        // instead would let one empty packet from anyone block this channel for every peer.
-        const packet = net.readP2PPacket(size > 0 ? size : this.reliableLimit, channel);
+        if (size === null) break;
+        const packet = net.readP2PPacket(size, channel);
         if (packet === null) break;
         try {
           this.receive(packet.remoteSteamId, channel, slot, packet.data);

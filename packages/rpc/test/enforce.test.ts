@@ -275,7 +275,7 @@ describe('enforcement on the client', () => {
     });
     await net.advance(50);
     rawHost.runCallbacks();
-    const hello = rawHost.readP2PPacket(rawHost.getAvailableP2PPacketSize(CONTROL), CONTROL);
+    const hello = rawHost.readP2PPacket(rawHost.getAvailableP2PPacketSize(CONTROL) ?? 0, CONTROL);
     expect(hello?.data[0]).toBe(0x10);
     const to = peer.localSteamId;
     rawHost.sendP2PPacket(to, Uint8Array.from([0x11]), P2PSend.Reliable, CONTROL);

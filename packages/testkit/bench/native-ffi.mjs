@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { initSteam } from '@steamwire/transport-steam';
+import { initSteam } from '@steamwire/transport-steam/steam';
 import koffi from 'koffi';
 import { buildNativeFake, buildNativeTool } from '../scripts/build-native.mjs';
 
@@ -75,7 +75,7 @@ function selfLoop() {
     for (let i = 0; i < n; i++) {
       p.net.sendP2PPacket(me, data, 0, 0);
       const size = p.net.getAvailableP2PPacketSize(0);
-      if (p.net.readP2PPacket(size, 0) !== null) received++;
+      if (size !== null && p.net.readP2PPacket(size, 0) !== null) received++;
     }
     return received;
   };
@@ -113,7 +113,7 @@ async function burst(backend) {
     b.net.runCallbacks();
     await new Promise((r) => setTimeout(r, 1));
   }
-  while (b.net.readP2PPacket(1200, 0) !== null || b.net.getAvailableP2PPacketSize(0) > 0) {}
+  while (b.net.readP2PPacket(1200, 0) !== null || b.net.getAvailableP2PPacketSize(0) !== null) {}
   let elapsed = 0;
   let received = 0;
   let receiveCalls = 0;
@@ -127,7 +127,11 @@ async function burst(backend) {
     const calls0 = calls(b);
     const t0 = ns();
     let got = 0;
-    for (let size = b.net.getAvailableP2PPacketSize(1); size > 0; size = b.net.getAvailableP2PPacketSize(1)) {
+    for (
+      let size = b.net.getAvailableP2PPacketSize(1);
+      size !== null;
+      size = b.net.getAvailableP2PPacketSize(1)
+    ) {
       if (b.net.readP2PPacket(size, 1) !== null) got++;
     }
     const dt = Number(ns() - t0);

@@ -2,7 +2,9 @@
  * `@steamwire/testkit`: fake Steam peers for tests. {@link FakeSteamNetwork} is an in-memory Steam
  * P2P network (conditions, partitions, offline peers, seeded RNG, virtual clock) whose peers
  * implement `P2PNetworking`. The conformance suite that every implementation must pass lives in
- * `@steamwire/testkit/conformance` (it imports vitest, so it is not re-exported here).
+ * `@steamwire/testkit/conformance` (it imports vitest, so it is not re-exported here); the native fake
+ * Steam library's helpers (which start the real binding) in `@steamwire/testkit/native`. This entry's
+ * module graph holds no binding file: it needs only the seam of `@steamwire/transport-steam`.
  * @packageDocumentation
  */
 export * from './clock.js';
@@ -10,8 +12,6 @@ export { type FakeNetworkHarnessOptions, fakeNetworkHarness } from './conformanc
 export type * from './conformance/harness.js';
 export * from './errors.js';
 export * from './link.js';
-// The native fake Steam library's helpers (owned by src/native/).
-export * from './native/index.js';
 export * from './network.js';
 export { FakePeer } from './peer.js';
 export { SeededRng } from './rng.js';

@@ -94,7 +94,12 @@ export class FakeSteamNetwork {
   private readonly counters = createStats();
   private readonly fakePeers = new Map<SteamId, FakePeer>();
   private readonly usedIds = new Set<SteamId>();
-  private readonly context: { wire: Wire; maxQueuedBytesPerPeer: number; disposed: boolean };
+  private readonly context: {
+    wire: Wire;
+    clock: TestClock;
+    maxQueuedBytesPerPeer: number;
+    disposed: boolean;
+  };
   private nextAccount = FIRST_AUTO_ACCOUNT;
   private nextPort = 0;
   private readonly ownsClock: boolean;
@@ -125,7 +130,7 @@ export class FakeSteamNetwork {
       sessionRequestRepostMs: this.sessionRequestRepostMs,
       unacceptedDropMs: this.unacceptedDropMs,
     });
-    this.context = { wire: this.wire, maxQueuedBytesPerPeer: cap, disposed: false };
+    this.context = { wire: this.wire, clock: this.clock, maxQueuedBytesPerPeer: cap, disposed: false };
   }
 
   /**

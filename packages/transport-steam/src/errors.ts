@@ -35,7 +35,7 @@ export class InvalidArgumentError extends SteamwireError {
   }
 }
 
-/** Why {@link initSteam} failed; stable across versions. */
+/** Why `initSteam` (from `@steamwire/transport-steam/steam`) failed; stable across versions. */
 export type SteamInitErrorCode =
   /** No Steam library file was found; `tried` lists every path looked at. */
   | 'LIBRARY_NOT_FOUND'

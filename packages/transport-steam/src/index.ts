@@ -1,30 +1,13 @@
 /**
- * `@steamwire/transport-steam`: Steam's P2P networking behind one typed interface.
- *
- * Importing this module never loads native code; the Steam library is opened only by `initSteam`
- * (and by `checkSymbols`).
+ * `@steamwire/transport-steam`: the seam. {@link P2PNetworking} (Steam's P2P API as one typed
+ * interface), SteamIDs, errors, limits and the clock: everything a layer above Steam (rpc, the
+ * testkit, a game's logic, a browser or Electron-renderer bundle) needs, and nothing that binds
+ * Steam. This entry's module graph holds no binding file; the binding (`initSteam`, the doctor) is
+ * `@steamwire/transport-steam/steam`, so importing the seam never even resolves koffi.
  * @packageDocumentation
  */
 
 export * from './clock.js';
-export {
-  type DoctorOptions,
-  type DoctorReport,
-  formatDoctorReport,
-  runDoctor,
-  scanInterfaces,
-} from './doctor.js';
 export * from './errors.js';
-export { REQUIRED_SYMBOLS } from './flat.js';
-export { type InitSteamOptions, initSteam, type SteamBackend, type SteamSession } from './init.js';
-export {
-  type LocateSteamLibraryOptions,
-  type LocateSteamLibraryResult,
-  locateSteamLibrary,
-  redistributableFile,
-  STEAM_LIBRARY_ENV,
-} from './library.js';
-export { MESSAGES_P2P_LIMITS, RECEIVE_BATCH } from './messages.js';
 export * from './p2p.js';
 export * from './steam-id.js';
-export { checkSymbols } from './symbols.js';

@@ -79,10 +79,11 @@ export class LegacyNetworking extends Emitter implements P2PNetworking {
     return ok;
   }
 
-  getAvailableP2PPacketSize(channel?: number): number {
+  getAvailableP2PPacketSize(channel?: number): number | null {
     this.ctx.assertLive('getAvailableP2PPacketSize');
     const ch = checkChannel(channel);
-    return this.fn.IsP2PPacketAvailable(this.self, this.sizeOut, ch) ? this.sizeOut[0]! : 0;
+    // Steam answers bool + size: false is "none waiting", true with 0 an empty packet.
+    return this.fn.IsP2PPacketAvailable(this.self, this.sizeOut, ch) ? this.sizeOut[0]! : null;
   }
 
   readP2PPacket(size: number, channel?: number): P2PPacket | null {

@@ -33,8 +33,7 @@ import type { SteamContext } from './context.js';
 import { CallbackPump } from './dispatch.js';
 import type { MessagesFunctions, NativePointer } from './flat.js';
 import {
-  MESSAGES_MAX_MESSAGE_BYTES,
-  P2P_MAX_UNRELIABLE_BYTES,
+  MESSAGES_P2P_LIMITS,
   type P2PLimits,
   type P2PNetworking,
   type P2PNetworkingEvents,
@@ -58,12 +57,6 @@ const SCRATCH_HEAD_WORD = SCRATCH_HEAD / 4;
 const SCRATCH_STAGE = 64;
 /** A native address whose upper uint32 is below this fits a JS number exactly (< 2^53). */
 const NUMBER_ADDRESS_HI_LIMIT = 0x200000;
-
-/** The limits of the Messages backend: the legacy MTU for unreliable, 512 KiB for reliable. */
-export const MESSAGES_P2P_LIMITS: P2PLimits = Object.freeze({
-  maxUnreliableBytes: P2P_MAX_UNRELIABLE_BYTES,
-  maxReliableBytes: MESSAGES_MAX_MESSAGE_BYTES,
-});
 
 /** Legacy send type → Messages send flags (index = `P2PSend`). */
 const SEND_FLAGS: readonly number[] = [
@@ -374,12 +367,12 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
     return this.lastSender.id;
   }
 
-  getAvailableP2PPacketSize(channel?: number): number {
+  getAvailableP2PPacketSize(channel?: number): number | null {
     this.ctx.assertLive('getAvailableP2PPacketSize');
     const ch = checkChannel(channel);
     const q = this.queue(ch);
     if (q.size === 0) this.pull(ch);
-    return q.peek()?.data.byteLength ?? 0;
+    return q.peek()?.data.byteLength ?? null;
   }
 
   readP2PPacket(size: number, channel?: number): P2PPacket | null {

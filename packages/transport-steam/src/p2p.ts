@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import type * as TypedEmitterModule from 'typed-emitter';
+import type { Clock } from './clock.js';
 import type { SteamId } from './steam-id.js';
 
 /** typed-emitter's interface (a CommonJS type package, reached through its namespace under NodeNext). */
@@ -74,6 +75,12 @@ export interface P2PLimits {
 export const LEGACY_P2P_LIMITS: P2PLimits = Object.freeze({
   maxUnreliableBytes: P2P_MAX_UNRELIABLE_BYTES,
   maxReliableBytes: P2P_MAX_RELIABLE_BYTES,
+});
+
+/** The limits of the `ISteamNetworkingMessages` backend: the legacy MTU for unreliable, 512 KiB for reliable. */
+export const MESSAGES_P2P_LIMITS: P2PLimits = Object.freeze({
+  maxUnreliableBytes: P2P_MAX_UNRELIABLE_BYTES,
+  maxReliableBytes: MESSAGES_MAX_MESSAGE_BYTES,
 });
 
 /**
@@ -159,6 +166,12 @@ export interface P2PNetworking extends TypedEmitter<P2PNetworkingEvents> {
   readonly limits: P2PLimits;
   /** Why the most recent `sendP2PPacket` that returned false failed; `null` after a successful send. */
   readonly lastSendFailure: P2PSendFailure | null;
+  /**
+   * The clock this network's time runs on, when it is not the system's: the testkit's fakes set it
+   * to their (virtual) clock, and endpoints built on the network (rpc hosts and clients) use it unless
+   * told otherwise. The real binding leaves it unset (real time).
+   */
+  readonly clock?: Clock;
 
   /**
    * Accepts a session request from `remote` so its packets become readable.
@@ -195,10 +208,21 @@ export interface P2PNetworking extends TypedEmitter<P2PNetworkingEvents> {
   getP2PSessionState(remote: SteamId): P2PSessionState | null;
 
   /**
-   * Size in bytes of the next packet waiting on `channel` (Steam's `IsP2PPacketAvailable`), or 0 when
-   * none is waiting. Never blocks.
+   * Size in bytes of the next packet waiting on `channel` (Steam's `IsP2PPacketAvailable`), or `null`
+   * when none is waiting. Never blocks.
+   *
+   * A 0-byte packet is a packet: `0` means one is waiting and has no bytes, which is not the same as
+   * `null`. A receive loop must therefore test for `null`, never for `> 0`, or one empty packet from
+   * any peer blocks the channel:
+   *
+   * ```ts
+   * for (let size = net.getAvailableP2PPacketSize(ch); size !== null; size = net.getAvailableP2PPacketSize(ch)) {
+   *   const packet = net.readP2PPacket(size, ch);
+   *   if (packet !== null) handle(packet.remoteSteamId, packet.data);
+   * }
+   * ```
    */
-  getAvailableP2PPacketSize(channel?: number): number;
+  getAvailableP2PPacketSize(channel?: number): number | null;
 
   /**
    * Reads the next packet waiting on `channel`. Never blocks.

@@ -153,7 +153,7 @@ describeNative("truncated copies of this platform's Valve library, through the b
   }, 120_000);
 
   it('initSteam and checkSymbols answer LIBRARY_LOAD_FAILED saying it is truncated, and nothing crashes', () => {
-    const index = JSON.stringify(pathToFileURL(join(distDir, 'index.js')).href);
+    const index = JSON.stringify(pathToFileURL(join(distDir, 'steam.js')).href);
     const run = child(`
       const { initSteam, checkSymbols } = await import(${index});
       const out = [];
@@ -219,7 +219,7 @@ describeNative("a library that is not Steam's", () => {
   });
 
   it('initSteam says so too', () => {
-    const index = JSON.stringify(pathToFileURL(join(distDir, 'index.js')).href);
+    const index = JSON.stringify(pathToFileURL(join(distDir, 'steam.js')).href);
     const run = child(`
       const { initSteam } = await import(${index});
       try { initSteam({ libraryPath: ${JSON.stringify(foreignLibrary())} }); console.log('null'); }

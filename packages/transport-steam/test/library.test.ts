@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { locateSteamLibrary, redistributableFile, STEAM_LIBRARY_ENV } from '@steamwire/transport-steam';
+import { locateSteamLibrary, redistributableFile, STEAM_LIBRARY_ENV } from '@steamwire/transport-steam/steam';
 import { describe, expect, it } from 'vitest';
 
 function touch(path: string): string {

@@ -9,7 +9,7 @@ import {
   P2PSessionError,
   RECEIVE_BATCH,
   type SteamSession,
-} from '@steamwire/transport-steam';
+} from '@steamwire/transport-steam/steam';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { nativeScratch } from '../src/slab.js';
 import { describeNative } from './helpers/native.js';
@@ -115,7 +115,11 @@ describeNative.each(['native scratch', 'koffi.decode'] as const)(
     it('receives in batches: 64 messages cost one ReceiveMessagesOnChannel call, each released exactly once', () => {
       for (let i = 0; i < 100; i++) stub.inject(PEER, 2, new Uint8Array([i, i]));
       const got: number[] = [];
-      for (let size = net.getAvailableP2PPacketSize(2); size > 0; size = net.getAvailableP2PPacketSize(2)) {
+      for (
+        let size = net.getAvailableP2PPacketSize(2);
+        size !== null;
+        size = net.getAvailableP2PPacketSize(2)
+      ) {
         const p = net.readP2PPacket(size, 2)!;
         expect(p.remoteSteamId).toBe(PEER);
         got.push(p.data[0]!);
@@ -140,7 +144,11 @@ describeNative.each(['native scratch', 'koffi.decode'] as const)(
       for (let round = 0; round < 4; round++) {
         for (let i = 0; i < 50; i++)
           stub.inject(PEER, 0, new Uint8Array(1000 + i).fill((round * 50 + i) & 0xff));
-        for (let size = net.getAvailableP2PPacketSize(); size > 0; size = net.getAvailableP2PPacketSize()) {
+        for (
+          let size = net.getAvailableP2PPacketSize();
+          size !== null;
+          size = net.getAvailableP2PPacketSize()
+        ) {
           kept.push(net.readP2PPacket(size)!.data);
         }
       }
@@ -157,7 +165,7 @@ describeNative.each(['native scratch', 'koffi.decode'] as const)(
       expect(net.readP2PPacket(10, 2)).toBeNull();
       expect(net.readP2PPacket(10, 1)?.data).toEqual(new Uint8Array([9]));
       expect(net.readP2PPacket(2, 0)?.data).toEqual(new Uint8Array([1, 2]));
-      expect(net.getAvailableP2PPacketSize(0)).toBe(0);
+      expect(net.getAvailableP2PPacketSize(0)).toBeNull();
       expect(stub.count('releases')).toBe(2);
     });
 
@@ -196,7 +204,7 @@ describeNative.each(['native scratch', 'koffi.decode'] as const)(
       const calls = stub.count('calls');
       expect(net.getP2PSessionState(ME)).toBeNull();
       expect(net.sendP2PPacket(ME, new Uint8Array([5, 6]), P2PSend.Reliable, 4)).toBe(true);
-      expect(net.getAvailableP2PPacketSize(0)).toBe(0);
+      expect(net.getAvailableP2PPacketSize(0)).toBeNull();
       expect(net.readP2PPacket(2, 4)).toEqual({ data: new Uint8Array([5, 6]), remoteSteamId: ME });
       expect(net.getP2PSessionState(ME)?.connectionActive).toBe(true);
       expect(net.closeP2PSessionWithUser(ME)).toBe(true);

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkSymbols, REQUIRED_SYMBOLS } from '@steamwire/transport-steam';
+import { checkSymbols, REQUIRED_SYMBOLS } from '@steamwire/transport-steam/steam';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { distDir, ensureBuilt } from './helpers/dist.js';
 import { describeNative } from './helpers/native.js';
@@ -104,7 +104,7 @@ describeNative(`Valve's real ${valve?.file ?? 'library'} (SDK 1.62), no Steam cl
   it('importing the package loads neither koffi nor any library', () => {
     const r = runScript(`
       import { createRequire } from 'node:module';
-      const m = await import(${dist('index.js')});
+      const m = await import(${dist('steam.js')});
       m.locateSteamLibrary({ libraryPath: '/nowhere.so' });
       const cache = Object.keys(createRequire(import.meta.url).cache);
       console.log(JSON.stringify({ exports: typeof m.initSteam, koffi: cache.some((k) => /[\\\\/]koffi[\\\\/]/.test(k)) }));
@@ -116,7 +116,7 @@ describeNative(`Valve's real ${valve?.file ?? 'library'} (SDK 1.62), no Steam cl
     "initSteam (%s backend) rejects with a typed SteamInitError carrying Valve's message, without crashing",
     (backend) => {
       const r = runScript(`
-        const { initSteam, SteamInitError } = await import(${dist('index.js')});
+        const { initSteam, SteamInitError } = await import(${dist('steam.js')});
         const out = [];
         for (let attempt = 0; attempt < 2; attempt++) {
           try { initSteam({ libraryPath: ${JSON.stringify(realLibrary)}, backend: '${backend}', appId: 480 }); out.push({ ok: true }); }
@@ -139,7 +139,7 @@ describeNative(`Valve's real ${valve?.file ?? 'library'} (SDK 1.62), no Steam cl
 
   it('leaves no callable networking: interface accessors are NULL, and every P2P method of either backend throws NOT_INITIALIZED', () => {
     const r = runScript(`
-      const { initSteam, SteamNotInitializedError } = await import(${dist('index.js')});
+      const { initSteam, SteamNotInitializedError } = await import(${dist('steam.js')});
       const { loadKoffi } = await import(${dist('koffi.js')});
       const { bindFunctions } = await import(${dist('flat.js')});
       const { SteamContext } = await import(${dist('context.js')});

@@ -118,7 +118,7 @@ export function drainRaw(
   for (const channel of channels) {
     for (;;) {
       const size = peer.getAvailableP2PPacketSize(channel);
-      if (!(size > 0)) break;
+      if (size === null) break;
       const packet = peer.readP2PPacket(size, channel);
       if (packet === null) break;
       onPacket?.(packet.remoteSteamId, channel, packet.data);

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { copyNativeFake, createNativeFakePeer, ensureNativeFake } from '@steamwire/testkit';
-import type { SteamSession } from '@steamwire/transport-steam';
+import { copyNativeFake, createNativeFakePeer, ensureNativeFake } from '@steamwire/testkit/native';
+import type { SteamSession } from '@steamwire/transport-steam/steam';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Client, connectToHost } from '../../src/index.js';
 // @ts-expect-error: a plain JS fixture shared with the child process (no type declarations).

@@ -33,7 +33,9 @@ export const CONFORMANCE_BEHAVIOURS = {
   'close-last-channel': 'closing the last open channel to a user closes the session',
   'session-state': 'session state is null without a session and reports connecting, then active, truthfully',
   'read-truncates': 'a read smaller than the packet truncates it, and the rest of that packet is lost',
-  'read-never-blocks': 'reading with nothing waiting returns null at once and the available size is 0',
+  'read-never-blocks': 'reading with nothing waiting returns null at once and the available size is null',
+  'empty-packet':
+    'a 0-byte packet is a packet: its available size is 0 (not null), it reads as empty, and what follows it is reachable',
   'no-delay-before-connected': 'UnreliableNoDelay is dropped while the session is not yet connected',
   'events-only-from-run-callbacks':
     'events fire only from runCallbacks, never inside a send or while time passes',

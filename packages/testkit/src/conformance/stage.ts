@@ -132,7 +132,7 @@ export class Stage {
     const out: P2PPacket[] = [];
     for (
       let size = peer.getAvailableP2PPacketSize(channel);
-      size > 0;
+      size !== null;
       size = peer.getAvailableP2PPacketSize(channel)
     ) {
       const packet = peer.readP2PPacket(size, channel);

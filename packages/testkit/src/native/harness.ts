@@ -7,7 +7,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { P2PNetworking, SteamBackend, SteamId, SteamSession } from '@steamwire/transport-steam';
+import type { P2PNetworking, SteamBackend, SteamId, SteamSession } from '@steamwire/transport-steam/steam';
 import type {
   ConformanceHarness,
   ConformanceWorld,

@@ -3,7 +3,7 @@
  * the native fake library, configured through its environment variables.
  * @packageDocumentation
  */
-import { initSteam, type SteamBackend, type SteamSession } from '@steamwire/transport-steam';
+import { initSteam, type SteamBackend, type SteamSession } from '@steamwire/transport-steam/steam';
 import { type NativeFakePeerOptions, nativeFakeEnv, withEnv } from './env.js';
 
 /** Options of {@link createNativeFakePeer}. */

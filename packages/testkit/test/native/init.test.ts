@@ -5,7 +5,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initSteam, SteamInitError, type SteamInitErrorCode } from '@steamwire/transport-steam';
+import { initSteam, SteamInitError, type SteamInitErrorCode } from '@steamwire/transport-steam/steam';
 import { afterAll, assert, beforeAll, expect, it } from 'vitest';
 import {
   copyNativeFake,

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REQUIRED_SYMBOLS } from '@steamwire/transport-steam';
+import { REQUIRED_SYMBOLS } from '@steamwire/transport-steam/steam';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildNativeTool } from '../../scripts/build-native.mjs';
 import { ensureNativeFake, nativeFakeLibraryPath } from '../../src/native/index.js';

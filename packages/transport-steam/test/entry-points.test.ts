@@ -1,0 +1,47 @@
+// The seam entry (`@steamwire/transport-steam`) must never pull the binding into a module graph: rpc,
+// the testkit and browser/renderer bundles import it. Checked on the built package as Node loads it.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { distDir, ensureBuilt, packageDir } from './helpers/dist.js';
+
+const graphScript = fileURLToPath(new URL('../../../scripts/module-graph.mjs', import.meta.url));
+
+/** Every module Node loads for `target`, as file names relative to this package's dist (others as URLs). */
+function loadedBy(target: string): string[] {
+  const run = spawnSync(process.execPath, [graphScript, target], { cwd: packageDir, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`module-graph failed for ${target}:\n${run.stderr}`);
+  const urls: string[] = JSON.parse(run.stdout.trim().split('\n').pop()!);
+  const dist = `file://${distDir}`;
+  return urls.map((u) => (u.startsWith(dist) ? u.slice(dist.length) : u));
+}
+
+describe('entry points', () => {
+  beforeAll(() => ensureBuilt(), 120_000);
+
+  it('the seam entry loads only the seam: the interface, SteamIDs, errors, limits and the clock', () => {
+    const own = loadedBy('@steamwire/transport-steam').filter((f) => !f.includes(':'));
+    expect(own.sort()).toEqual(['clock.js', 'errors.js', 'index.js', 'p2p.js', 'steam-id.js']);
+  });
+
+  it('the seam entry reaches no koffi and no binding module, even indirectly', () => {
+    const all = loadedBy('@steamwire/transport-steam');
+    expect(all.filter((u) => /koffi/.test(u))).toEqual([]);
+    for (const binding of [
+      'init.js',
+      'flat.js',
+      'legacy.js',
+      'messages.js',
+      'dispatch.js',
+      'structs.js',
+      'doctor.js',
+    ])
+      expect(all).not.toContain(binding);
+  });
+
+  it('the binding entry holds the binding (the check above can fail) but still loads koffi lazily', () => {
+    const all = loadedBy('@steamwire/transport-steam/steam');
+    expect(all).toEqual(expect.arrayContaining(['steam.js', 'init.js', 'legacy.js', 'messages.js']));
+    expect(all.filter((u) => /node_modules\/koffi/.test(u))).toEqual([]);
+  });
+});

@@ -12,20 +12,32 @@ import { runLive } from './live.js';
 import { Match } from './match.js';
 import { runOverSteam } from './steam.js';
 
-const { values } = parseArgs({
-  options: {
-    headless: { type: 'boolean', default: false },
-    seconds: { type: 'string', default: '30' },
-    clients: { type: 'string', default: '3' },
-    seed: { type: 'string', default: '1' },
-    steam: { type: 'boolean', default: false },
-    join: { type: 'string' },
-    lib: { type: 'string' },
-    'app-id': { type: 'string', default: '480' },
-    name: { type: 'string', default: 'player' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-});
+const USAGE =
+  'usage: npm start -- [--headless] [--seconds N] [--clients N] [--seed N] [--steam [--join STEAMID] [--lib PATH] [--app-id N] [--name NAME]]';
+
+/** The command line; an unknown or malformed option prints the usage line and exits 2 (no stack trace). */
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        headless: { type: 'boolean', default: false },
+        seconds: { type: 'string', default: '30' },
+        clients: { type: 'string', default: '3' },
+        seed: { type: 'string', default: '1' },
+        steam: { type: 'boolean', default: false },
+        join: { type: 'string' },
+        lib: { type: 'string' },
+        'app-id': { type: 'string', default: '480' },
+        name: { type: 'string', default: 'player' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (err) {
+    console.error(`${(err as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+const values = parseCommandLine();
 
 function positiveInt(name: string, text: string, max: number): number {
   const n = Number(text);
@@ -38,9 +50,7 @@ function positiveInt(name: string, text: string, max: number): number {
 
 async function main(): Promise<number> {
   if (values.help) {
-    console.log(
-      'usage: npm start -- [--headless] [--seconds N] [--clients N] [--seed N] [--steam [--join STEAMID] [--lib PATH] [--app-id N]]',
-    );
+    console.log(USAGE);
     return 0;
   }
   const seconds = positiveInt('seconds', values.seconds, 3600);

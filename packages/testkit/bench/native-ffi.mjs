@@ -12,13 +12,12 @@
 //
 // FFI calls are counted by the fake itself (steamwire_fake_api_calls), read through koffi.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { initSteam } from '@steamwire/transport-steam/steam';
 import koffi from 'koffi';
-import { buildNativeFake, compileC, nativeBuildDir } from '../scripts/build-native.mjs';
+import { buildNativeFake, buildNativeTool } from '../scripts/build-native.mjs';
 
 const PACKETS = Number(process.env.BENCH_PACKETS ?? 200_000);
 const BURST = 64;
@@ -29,12 +28,7 @@ const BURST_ROUNDS = Number(process.env.BENCH_BURST_ROUNDS ?? 400);
 const WARMUP_ROUNDS = 100;
 
 const { path: fakePath } = buildNativeFake();
-const cLoop = join(nativeBuildDir, 'ffi_loop');
-compileC({
-  sources: [fileURLToPath(new URL('../native/tools/ffi_loop.c', import.meta.url))],
-  output: cLoop,
-  libs: ['-ldl'],
-});
+const { path: cLoop } = buildNativeTool('ffi_loop');
 
 const work = mkdtempSync(join(tmpdir(), 'steamwire-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
@@ -44,8 +38,8 @@ let copies = 0;
 function copyOfFake() {
   const dir = join(work, `lib${++copies}`);
   mkdirSync(dir);
-  const target = join(dir, 'libsteam_api.so');
-  spawnSync('cp', [fakePath, target]);
+  const target = join(dir, basename(fakePath));
+  copyFileSync(fakePath, target);
   return target;
 }
 let nextId = 0x30000000;

@@ -21,7 +21,7 @@ static volatile const int64_t *manual_clock;
 
 bool sw_clock_open(char *err, size_t errlen) {
   sw_clock_close();
-  const char *path = getenv("STEAMWIRE_FAKE_CLOCK_FILE");
+  const char *path = sw_getenv("STEAMWIRE_FAKE_CLOCK_FILE");
   if (path == NULL || *path == '\0') return true;
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0) {

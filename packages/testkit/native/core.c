@@ -18,19 +18,16 @@
  * and, for lobbies and friends (lobby.c): STEAMWIRE_FAKE_LOBBIES, STEAMWIRE_FAKE_FRIENDS,
  * STEAMWIRE_FAKE_PERSONA_NAME, STEAMWIRE_FAKE_LAUNCH_COMMAND_LINE.
  */
-#define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "fake.h"
 #include "lobby.h"
 
-sw_state g_sw = {.fd = -1};
+sw_state g_sw = {.sock = SW_NO_SOCKET};
 
 /* Non-NULL dummy objects standing in for Valve's interface pointers. */
 const uint64_t g_sw_iface_user = 0x5553455255534552ull;
@@ -40,12 +37,8 @@ const uint64_t g_sw_iface_messages = 0x4d45535341474553ull;
 #define SW_PIPE 1
 #define SW_USER 1
 
-int64_t sw_now_us(void) {
-  if (sw_clock_manual()) return sw_clock_read_us();
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
+/* Time: the clock file a test harness moves (clock.c), else the system's monotonic clock. */
+int64_t sw_now_us(void) { return sw_clock_manual() ? sw_clock_read_us() : sw_monotonic_us(); }
 
 /* Valve's library dereferences `self` and crashes on NULL; the fake refuses and counts instead,
  * so a test can assert that the binding never made such a call, or aborts in strict mode. */
@@ -86,7 +79,7 @@ uint64_t sw_random(void) {
 }
 
 static int64_t env_int(const char *name, int64_t fallback, int64_t min, int64_t max) {
-  const char *v = getenv(name);
+  const char *v = sw_getenv(name);
   if (v == NULL || *v == '\0') return fallback;
   char *end = NULL;
   errno = 0;
@@ -123,7 +116,7 @@ SW_EXPORT int SteamAPI_InitFlat(char *pOutErrMsg) {
     return fail_init(pOutErrMsg, 3,
                      "Steam client is out of date, please update the Steam client (fake Steam: forced)");
 
-  const char *sid = getenv("STEAMWIRE_FAKE_STEAMID");
+  const char *sid = sw_getenv("STEAMWIRE_FAKE_STEAMID");
   if (sid != NULL && *sid != '\0') {
     char *end = NULL;
     errno = 0;
@@ -132,13 +125,13 @@ SW_EXPORT int SteamAPI_InitFlat(char *pOutErrMsg) {
       return fail_init(pOutErrMsg, 1, "fake Steam: STEAMWIRE_FAKE_STEAMID is not a valid decimal SteamID64");
     g_sw.steam_id = id;
   } else {
-    g_sw.rng = (uint64_t)sw_now_us() ^ ((uint64_t)getpid() << 32);
+    g_sw.rng = (uint64_t)sw_now_us() ^ ((uint64_t)sw_process_id() << 32);
     g_sw.steam_id = 0x0110000100000000ull | (uint32_t)((sw_random() % 0xfffffff0u) + 1);
   }
   g_sw.rng = g_sw.steam_id ^ (uint64_t)sw_now_us() ^ 0xd1b54a32d192ed03ull;
 
   sw_numbers_init();
-  const char *strict = getenv("STEAMWIRE_FAKE_STRICT");
+  const char *strict = sw_getenv("STEAMWIRE_FAKE_STRICT");
   g_sw.strict = strict != NULL && *strict != '\0' && strcmp(strict, "0") != 0 && strcasecmp(strict, "false") != 0;
   /* The per-API numbers live in g_sw.numbers; these mirror the GNS-based APIs' for older callers. */
   g_sw.connect_timeout_us = sw_numbers_of(SW_API_MESSAGES)->connect_timeout_us;
@@ -147,12 +140,12 @@ SW_EXPORT int SteamAPI_InitFlat(char *pOutErrMsg) {
   /* Probes while connecting: often enough that a re-post always has fresh traffic to answer. */
   g_sw.hello_us = g_sw.repost_us / 5 < 100000 ? g_sw.repost_us / 5 : 100000;
   if (g_sw.hello_us < 1000) g_sw.hello_us = 1000;
-  const char *loss = getenv("STEAMWIRE_FAKE_LOSS");
+  const char *loss = sw_getenv("STEAMWIRE_FAKE_LOSS");
   g_sw.loss = loss ? strtod(loss, NULL) : 0.0;
   if (!(g_sw.loss >= 0.0 && g_sw.loss <= 1.0)) g_sw.loss = 0.0;
   g_sw.allow_relay = true;
 
-  const char *peers = getenv("STEAMWIRE_FAKE_PEERS");
+  const char *peers = sw_getenv("STEAMWIRE_FAKE_PEERS");
   g_sw.peers_is_list = peers != NULL && strchr(peers, '=') != NULL;
   g_sw.peers_dir[0] = '\0';
   g_sw.peers_list[0] = '\0';
@@ -161,7 +154,7 @@ SW_EXPORT int SteamAPI_InitFlat(char *pOutErrMsg) {
   } else if (peers != NULL && *peers != '\0') {
     snprintf(g_sw.peers_dir, sizeof g_sw.peers_dir, "%s", peers);
   } else {
-    snprintf(g_sw.peers_dir, sizeof g_sw.peers_dir, "/tmp/steamwire-fake-peers-%u", (unsigned)getuid());
+    sw_default_peers_dir(g_sw.peers_dir, sizeof g_sw.peers_dir);
   }
   g_sw.port = (uint16_t)env_int("STEAMWIRE_FAKE_PORT", 0, 0, 65535);
 
@@ -192,11 +185,16 @@ SW_EXPORT void SteamAPI_Shutdown(void) {
   sw_clock_close();
 }
 
+static bool equals_ignoring_case(const char *a, const char *b) {
+  while (*a != '\0' && tolower((unsigned char)*a) == tolower((unsigned char)*b)) a++, b++;
+  return *a == '\0' && *b == '\0';
+}
+
 SW_EXPORT bool SteamAPI_IsSteamRunning(void) {
   g_sw.counters.api_calls++;
-  const char *v = getenv("STEAMWIRE_FAKE_STEAM_RUNNING");
+  const char *v = sw_getenv("STEAMWIRE_FAKE_STEAM_RUNNING");
   if (v == NULL || *v == '\0') return true;
-  return !(strcmp(v, "0") == 0 || strcasecmp(v, "false") == 0 || strcasecmp(v, "no") == 0);
+  return !(strcmp(v, "0") == 0 || equals_ignoring_case(v, "false") || equals_ignoring_case(v, "no"));
 }
 
 /* Never restarts anything: Valve's version may exec steam.sh, which a fake must not imitate. */

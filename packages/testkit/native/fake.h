@@ -1,12 +1,13 @@
 /*
- * Internal state of the native fake Steam library. Everything here is hidden (-fvisibility=hidden):
- * only the SW_EXPORT functions form the library's ABI. Each loaded copy of the .so has its own
- * globals, which is how several independent fake peers live in one process.
+ * Internal state of the native fake Steam library. Everything here is hidden (-fvisibility=hidden, or
+ * not dllexport'ed on Windows): only the SW_EXPORT functions form the library's ABI. Each loaded copy
+ * of the library has its own globals, which is how several independent fake peers live in one process.
  *
  * Files, one job each:
  *   core.c      init/shutdown, environment, interface accessors, manual dispatch, debug exports
  *   callbacks.c the queue of posted callbacks
- *   wire.c      the UDP socket, the datagram header, the peer registry
+ *   wire.c      the datagram header, the peer registry, sending and polling
+ *   platform_posix.c / platform_win.c  clock, environment, files and the UDP socket per OS
  *   session.c   sessions: the table, sending, reliability, callbacks, accept/close (session.h)
  *   receive.c   datagrams in: reassembly, holding for accept, the receive buffer
  *   timers.c    probes, timeouts, retransmissions, Nagle, expiry, the pump
@@ -20,9 +21,16 @@
 #ifndef STEAMWIRE_FAKE_H
 #define STEAMWIRE_FAKE_H
 
+#include "platform.h"
 #include "steam_types.h"
 
+/* The library's ABI: on Windows only dllexport'ed functions are exported, elsewhere -fvisibility=hidden
+ * hides everything else. */
+#ifdef _WIN32
+#define SW_EXPORT __declspec(dllexport)
+#else
 #define SW_EXPORT __attribute__((visibility("default")))
+#endif
 
 /* Legacy ISteamNetworking and ISteamNetworkingMessages keep separate sessions, as in Steam. */
 typedef enum { SW_API_LEGACY = 0, SW_API_MESSAGES = 1, SW_API_COUNT = 2 } sw_api;
@@ -196,7 +204,7 @@ typedef struct sw_counters {
 typedef struct sw_state {
   bool initialized;
   uint64_t steam_id;
-  int fd;
+  sw_socket sock;
   uint16_t port;
   char peers_dir[512];
   char registry_file[600];

@@ -367,17 +367,17 @@ static void parse_ids(const char *text, sw_ids *out) {
 }
 
 void sw_lobby_init(void) {
-  const char *path = getenv("STEAMWIRE_FAKE_LOBBIES");
+  const char *path = sw_getenv("STEAMWIRE_FAKE_LOBBIES");
   if (path != NULL && *path != '\0') snprintf(g_lobby.path, sizeof g_lobby.path, "%s", path);
   else if (g_sw.peers_dir[0] != '\0') snprintf(g_lobby.path, sizeof g_lobby.path, "%s/lobbies", g_sw.peers_dir);
   else snprintf(g_lobby.path, sizeof g_lobby.path, "/tmp/steamwire-fake-lobbies-%u", (unsigned)getuid());
-  const char *name = getenv("STEAMWIRE_FAKE_PERSONA_NAME");
+  const char *name = sw_getenv("STEAMWIRE_FAKE_PERSONA_NAME");
   if (name != NULL && *name != '\0') snprintf(g_lobby.name, sizeof g_lobby.name, "%s", name);
   else snprintf(g_lobby.name, sizeof g_lobby.name, "Fake %u", (unsigned)(uint32_t)g_sw.steam_id);
-  const char *launch = getenv("STEAMWIRE_FAKE_LAUNCH_COMMAND_LINE");
+  const char *launch = sw_getenv("STEAMWIRE_FAKE_LAUNCH_COMMAND_LINE");
   snprintf(g_lobby.launch, sizeof g_lobby.launch, "%s", launch ? launch : "");
-  parse_ids(getenv("STEAMWIRE_FAKE_FRIENDS"), &g_lobby.friends);
-  const char *app = getenv("SteamAppId");
+  parse_ids(sw_getenv("STEAMWIRE_FAKE_FRIENDS"), &g_lobby.friends);
+  const char *app = sw_getenv("SteamAppId");
   g_lobby.app_id = app != NULL && *app != '\0' ? strtoull(app, NULL, 10) : 480;
   g_lobby.fail_next_call = -2;
   g_lobby.fd = open(g_lobby.path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);

@@ -28,7 +28,7 @@
 #define MIB (1024u * 1024u)
 
 static int64_t env_ms(const char *name, int64_t max) {
-  const char *v = getenv(name);
+  const char *v = sw_getenv(name);
   if (v == NULL || *v == '\0') return -1;
   char *end = NULL;
   errno = 0;

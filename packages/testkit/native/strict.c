@@ -22,7 +22,7 @@ static int quarantine_next;
 
 bool sw_strict(void) {
   if (g_sw.initialized) return g_sw.strict;
-  const char *v = getenv("STEAMWIRE_FAKE_STRICT");
+  const char *v = sw_getenv("STEAMWIRE_FAKE_STRICT");
   return v != NULL && *v != '\0' && strcmp(v, "0") != 0 && strcasecmp(v, "false") != 0;
 }
 

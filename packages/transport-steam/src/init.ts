@@ -13,6 +13,7 @@ import {
   type LegacyFunctions,
   type MessagesFunctions,
   type NativePointer,
+  REQUIRED_SYMBOLS,
 } from './flat.js';
 import type { Friends } from './friends.js';
 import { type Koffi, loadKoffi, openSteamLibrary } from './koffi.js';
@@ -119,6 +120,14 @@ function checkOptions(options: InitSteamOptions): SteamBackend {
 }
 
 function missingSymbols(libraryPath: string, missing: readonly string[]): SteamInitError {
+  // Not one of the core functions: some other library, not an old Steam one.
+  if (REQUIRED_SYMBOLS.core.every((symbol) => missing.includes(symbol))) {
+    return new SteamInitError(
+      'SYMBOL_MISSING',
+      `The file ${libraryPath} is not Steam's library (no SteamAPI_* symbols): point libraryPath or STEAMWIRE_STEAM_LIBRARY to Valve's libsteam_api from the Steamworks SDK.`,
+      { libraryPath, missingSymbols: missing },
+    );
+  }
   return new SteamInitError(
     'SYMBOL_MISSING',
     `The Steam library ${libraryPath} lacks ${missing.join(', ')}: its Steamworks SDK is too old, use the redistributable from SDK 1.60 or newer.`,
@@ -184,8 +193,9 @@ function initFailure(
   }
   if (result === InitResult.FailedGeneric && !steamRunning) {
     // With no client, Valve's library fails to load steamclient.so/.dll from the Steam install: either
-    // Steam is not installed, or it is installed but was never started for this user.
-    if (/steamclient/i.test(steamMessage)) {
+    // Steam is not installed, or it is installed but was never started for this user. On Windows it
+    // says it cannot find the install folder (no Steam in the registry).
+    if (/steamclient|client install directory/i.test(steamMessage)) {
       return new SteamInitError(
         'STEAM_NOT_INSTALLED',
         `Steam is not running and its client library could not be loaded: install Steam, start it and log in, then try again.${said}`,

@@ -165,8 +165,17 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
   private readonly statusOut: Uint8Array;
   private loopbackOpen = false;
 
-  /** @internal Built by `initSteam` once the interface pointer is known to be non-NULL. */
-  constructor(ctx: SteamContext, fn: MessagesFunctions, self: NativePointer, localSteamId: SteamId) {
+  /**
+   * @internal Built by `initSteam` once the interface pointer is known to be non-NULL. `scratch` is the
+   * fast receive path's staging memory; `null` takes the `koffi.decode` path (the tests run both).
+   */
+  constructor(
+    ctx: SteamContext,
+    fn: MessagesFunctions,
+    self: NativePointer,
+    localSteamId: SteamId,
+    scratch: NativeScratch | null = nativeScratch(ctx.koffi),
+  ) {
     super();
     this.ctx = ctx;
     this.fn = fn;
@@ -177,7 +186,7 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
     this.identityView.setInt32(4, 8, true);
     this.infoOut = new Uint8Array(ctx.koffi.sizeof(ctx.structs.SteamNetConnectionInfo_t));
     this.statusOut = new Uint8Array(ctx.koffi.sizeof(ctx.structs.SteamNetConnectionRealTimeStatus_t));
-    this.scratch = nativeScratch(ctx.koffi);
+    this.scratch = scratch;
   }
 
   /** Writes `remote` into the reusable identity (built by hand: Valve's ParseString/ToString crash before init). */

@@ -1,7 +1,7 @@
 // The seam entry (`@steamwire/transport-steam`) must never pull the binding into a module graph: rpc,
 // the testkit and browser/renderer bundles import it. Checked on the built package as Node loads it.
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { distDir, ensureBuilt, packageDir } from './helpers/dist.js';
 
@@ -12,7 +12,8 @@ function loadedBy(target: string): string[] {
   const run = spawnSync(process.execPath, [graphScript, target], { cwd: packageDir, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`module-graph failed for ${target}:\n${run.stderr}`);
   const urls: string[] = JSON.parse(run.stdout.trim().split('\n').pop()!);
-  const dist = `file://${distDir}`;
+  // As a URL (`file:///C:/…/dist/` on Windows): a plain `file://` + path only matches on POSIX.
+  const dist = pathToFileURL(distDir).href;
   return urls.map((u) => (u.startsWith(dist) ? u.slice(dist.length) : u));
 }
 

@@ -57,7 +57,14 @@ class LibraryPool {
     if (this.dir === null) {
       const dir = mkdtempSync(join(tmpdir(), 'steamwire-native-pool-'));
       this.dir = dir;
-      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      process.once('exit', () => {
+        try {
+          rmSync(dir, { recursive: true, force: true });
+        } catch {
+          // Windows cannot delete a loaded DLL, and the binding keeps each library loaded: the copies
+          // stay in the temp folder.
+        }
+      });
     }
     this.count += 1;
     return copyNativeFake(join(this.dir, `peer-${this.count}`), source);

@@ -2,11 +2,12 @@
 // process, one copy of the library per peer, for every backend of STEAM_BEHAVIOUR: the same checks
 // and Steam's same numbers as the in-memory fake. Each world runs on its own clock file, so the
 // tests run concurrently. A new backend is one more entry in STEAM_BEHAVIOUR (and the binding).
-import { describe } from 'vitest';
 import { conformanceSuite, STEAM_BACKENDS } from '../../src/conformance/index.js';
 import { nativeFakeHarness } from '../../src/native/index.js';
+import { describeNative } from './native.js';
 
 for (const backend of STEAM_BACKENDS) {
-  describe.concurrent(`native fake, ${backend} backend`, () =>
-    conformanceSuite(nativeFakeHarness({ backend })));
+  describeNative.concurrent(`native fake, ${backend} backend`, () =>
+    conformanceSuite(nativeFakeHarness({ backend })),
+  );
 }

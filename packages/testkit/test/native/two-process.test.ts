@@ -2,14 +2,16 @@
  * End to end: two Node processes, each with the real koffi binding over the native fake library,
  * exchanging packets over 127.0.0.1, for both backends.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { P2PSend, P2PSessionError } from '@steamwire/transport-steam';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, expect, it } from 'vitest';
 import { ensureNativeFake } from '../../src/native/index.js';
 import { freshSteamId } from './ids.js';
+import { describeNative } from './native.js';
 import { PeerProcess, sleep, waitFor } from './peer-process.js';
+import { removeTempDir } from './temp.js';
 
 const CONNECT_TIMEOUT_MS = 1000;
 const bytes = (...values: number[]) => Uint8Array.from(values);
@@ -25,7 +27,7 @@ beforeAll(() => {
   libraryPath = ensureNativeFake();
 });
 
-describe.each(['legacy', 'messages'] as const)('two processes over the native fake (%s)', (backend) => {
+describeNative.each(['legacy', 'messages'] as const)('two processes over the native fake (%s)', (backend) => {
   let peersDir: string;
   let a: PeerProcess;
   let b: PeerProcess;
@@ -46,7 +48,7 @@ describe.each(['legacy', 'messages'] as const)('two processes over the native fa
   });
   afterEach(async () => {
     await Promise.all([a.stop(), b.stop()]);
-    rmSync(peersDir, { recursive: true, force: true });
+    removeTempDir(peersDir);
   });
 
   /** A sends a first reliable packet, B accepts the request: an open session both ways. */

@@ -46,6 +46,14 @@ export function sumReports(dirs, file) {
     failed += r.numFailedTests;
     skipped += skips;
     if (r.numFailedTestSuites > 0 && r.numFailedTests === 0) failed += r.numFailedTestSuites;
+    else if (r.success === false && r.numFailedTests === 0) {
+      // Every test passed, yet vitest failed the run: an error outside any test (a crashed worker, an
+      // unhandled rejection). It must not read as green.
+      console.error(
+        `${name}: the run failed outside any test (see "Unhandled Errors" above); counted as 1 failure`,
+      );
+      failed += 1;
+    }
     console.log(`${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skips} skipped`);
   }
   return { passed, failed, skipped };

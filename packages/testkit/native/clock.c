@@ -5,47 +5,28 @@
  * harness then moves time itself, in steps, and Steam's 20 s timeouts take milliseconds to test,
  * deterministically. Nothing else changes: the fake still talks UDP on 127.0.0.1.
  */
-#define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fake.h"
 
-static volatile const int64_t *manual_clock;
+static const volatile void *manual_clock;
 
 bool sw_clock_open(char *err, size_t errlen) {
   sw_clock_close();
   const char *path = sw_getenv("STEAMWIRE_FAKE_CLOCK_FILE");
   if (path == NULL || *path == '\0') return true;
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    snprintf(err, errlen, "fake Steam: cannot open STEAMWIRE_FAKE_CLOCK_FILE %s: %s", path, strerror(errno));
+  char why[512];
+  manual_clock = sw_map_file(path, sizeof(int64_t), why, sizeof why);
+  if (manual_clock == NULL) {
+    snprintf(err, errlen, "fake Steam: STEAMWIRE_FAKE_CLOCK_FILE (8 bytes, int64 microseconds): %s", why);
     return false;
   }
-  struct stat st;
-  if (fstat(fd, &st) != 0 || st.st_size < (off_t)sizeof(int64_t)) {
-    close(fd);
-    snprintf(err, errlen, "fake Steam: STEAMWIRE_FAKE_CLOCK_FILE %s must hold 8 bytes (int64 microseconds)", path);
-    return false;
-  }
-  void *map = mmap(NULL, sizeof(int64_t), PROT_READ, MAP_SHARED, fd, 0);
-  close(fd);
-  if (map == MAP_FAILED) {
-    snprintf(err, errlen, "fake Steam: cannot map STEAMWIRE_FAKE_CLOCK_FILE %s: %s", path, strerror(errno));
-    return false;
-  }
-  manual_clock = map;
   return true;
 }
 
 void sw_clock_close(void) {
-  if (manual_clock != NULL) munmap((void *)manual_clock, sizeof(int64_t));
+  if (manual_clock != NULL) sw_unmap_file(manual_clock, sizeof(int64_t));
   manual_clock = NULL;
 }
 

@@ -37,6 +37,11 @@ const uint64_t g_sw_iface_messages = 0x4d45535341474553ull;
 #define SW_PIPE 1
 #define SW_USER 1
 
+static bool equals_ignoring_case(const char *a, const char *b) {
+  while (*a != '\0' && tolower((unsigned char)*a) == tolower((unsigned char)*b)) a++, b++;
+  return *a == '\0' && *b == '\0';
+}
+
 /* Time: the clock file a test harness moves (clock.c), else the system's monotonic clock. */
 int64_t sw_now_us(void) { return sw_clock_manual() ? sw_clock_read_us() : sw_monotonic_us(); }
 
@@ -132,7 +137,7 @@ SW_EXPORT int SteamAPI_InitFlat(char *pOutErrMsg) {
 
   sw_numbers_init();
   const char *strict = sw_getenv("STEAMWIRE_FAKE_STRICT");
-  g_sw.strict = strict != NULL && *strict != '\0' && strcmp(strict, "0") != 0 && strcasecmp(strict, "false") != 0;
+  g_sw.strict = strict != NULL && *strict != '\0' && strcmp(strict, "0") != 0 && !equals_ignoring_case(strict, "false");
   /* The per-API numbers live in g_sw.numbers; these mirror the GNS-based APIs' for older callers. */
   g_sw.connect_timeout_us = sw_numbers_of(SW_API_MESSAGES)->connect_timeout_us;
   g_sw.repost_us = sw_numbers_of(SW_API_LEGACY)->repost_us;
@@ -183,11 +188,6 @@ SW_EXPORT void SteamAPI_Shutdown(void) {
   sw_wire_close();
   sw_strict_clear();
   sw_clock_close();
-}
-
-static bool equals_ignoring_case(const char *a, const char *b) {
-  while (*a != '\0' && tolower((unsigned char)*a) == tolower((unsigned char)*b)) a++, b++;
-  return *a == '\0' && *b == '\0';
 }
 
 SW_EXPORT bool SteamAPI_IsSteamRunning(void) {

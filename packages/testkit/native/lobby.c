@@ -16,16 +16,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "lobby.h"
 
-sw_lobby_state g_lobby = {.fd = -1, .fail_next_call = -2};
+sw_lobby_state g_lobby = {.file = SW_NO_FILE, .fail_next_call = -2};
 const uint64_t g_sw_iface_matchmaking = 0x4d4154434d414b31ull;
 
 #define MM(self) sw_check_self((self), &g_sw_iface_matchmaking)
@@ -370,7 +368,11 @@ void sw_lobby_init(void) {
   const char *path = sw_getenv("STEAMWIRE_FAKE_LOBBIES");
   if (path != NULL && *path != '\0') snprintf(g_lobby.path, sizeof g_lobby.path, "%s", path);
   else if (g_sw.peers_dir[0] != '\0') snprintf(g_lobby.path, sizeof g_lobby.path, "%s/lobbies", g_sw.peers_dir);
-  else snprintf(g_lobby.path, sizeof g_lobby.path, "/tmp/steamwire-fake-lobbies-%u", (unsigned)getuid());
+  else {
+    char dir[sizeof g_lobby.path - 16];
+    sw_default_peers_dir(dir, sizeof dir);
+    snprintf(g_lobby.path, sizeof g_lobby.path, "%s-lobbies", dir);
+  }
   const char *name = sw_getenv("STEAMWIRE_FAKE_PERSONA_NAME");
   if (name != NULL && *name != '\0') snprintf(g_lobby.name, sizeof g_lobby.name, "%s", name);
   else snprintf(g_lobby.name, sizeof g_lobby.name, "Fake %u", (unsigned)(uint32_t)g_sw.steam_id);
@@ -380,8 +382,8 @@ void sw_lobby_init(void) {
   const char *app = sw_getenv("SteamAppId");
   g_lobby.app_id = app != NULL && *app != '\0' ? strtoull(app, NULL, 10) : 480;
   g_lobby.fail_next_call = -2;
-  g_lobby.fd = open(g_lobby.path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-  g_lobby.ready = g_lobby.fd >= 0;
+  g_lobby.file = sw_file_open(g_lobby.path);
+  g_lobby.ready = g_lobby.file != SW_NO_FILE;
   if (!sw_dir_begin()) return;
   /* Events from before we came are not ours. */
   g_lobby.seen_seq = g_lobby.dir.next_seq - 1;
@@ -396,7 +398,7 @@ void sw_lobby_init(void) {
 
 void sw_lobby_shutdown(void) {
   if (g_lobby.ready) sw_lobby_leave_all(k_EChatMemberStateChangeDisconnected);
-  if (g_lobby.fd >= 0) close(g_lobby.fd);
+  if (g_lobby.file != SW_NO_FILE) sw_file_close(g_lobby.file);
   sw_filters_clear();
   sw_calls_clear();
   sw_chat_clear();
@@ -405,7 +407,7 @@ void sw_lobby_shutdown(void) {
   sw_ids_free(&g_lobby.known);
   sw_ids_free(&g_lobby.asked_users);
   sw_ids_free(&g_lobby.list);
-  g_lobby = (sw_lobby_state){.fd = -1, .fail_next_call = -2};
+  g_lobby = (sw_lobby_state){.file = SW_NO_FILE, .fail_next_call = -2};
 }
 
 void sw_lobby_pump(void) { sw_dir_refresh(false); }

@@ -4,7 +4,7 @@
  *
  * Lobbies live in a DIRECTORY FILE shared by every fake peer of a world (STEAMWIRE_FAKE_LOBBIES,
  * default `<peers dir>/lobbies`): users (persona name, rich presence), lobbies (members, data, owner,
- * invites, bans) and a bounded log of events. A change is one transaction: lock the file (flock,
+ * invites, bans) and a bounded log of events. A change is one transaction: lock the file (sw_file_lock,
  * exclusive), read it, change it, append events, write it back, unlock. Every peer polls the file's
  * generation from its callback pump; when it moved, it re-reads the file (shared lock) and turns the
  * new events addressed to it into callbacks. One file, no authority process: any peer may leave or
@@ -121,7 +121,7 @@ typedef struct sw_chat_entry {
 
 typedef struct sw_lobby_state {
   bool ready;
-  int fd;
+  sw_file file;
   char path[600];
   sw_directory dir; /* the last snapshot read (or written) */
   uint64_t seen_seq; /* events up to here were turned into callbacks (or predate us) */

@@ -9,13 +9,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "lobby.h"
 
@@ -273,18 +269,11 @@ static bool parse(rbuf *r, sw_directory *d) {
 /* Reads the whole file (the caller holds a lock) into g_lobby.dir; an unreadable file is empty. */
 static void load_locked(void) {
   sw_directory fresh = {.next_seq = 1, .next_lobby = 1};
-  struct stat st = {0};
-  bool stat_ok = fstat(g_lobby.fd, &st) == 0;
-  if (stat_ok && st.st_size > 0 && (uint64_t)st.st_size <= SW_DIR_MAX_FILE) {
-    uint8_t *buf = malloc((size_t)st.st_size);
-    size_t have = 0;
-    while (buf != NULL && have < (size_t)st.st_size) {
-      ssize_t n = pread(g_lobby.fd, buf + have, (size_t)st.st_size - have, (off_t)have);
-      if (n <= 0) break;
-      have += (size_t)n;
-    }
-    if (buf != NULL && have == (size_t)st.st_size) {
-      rbuf r = {.p = buf, .len = have};
+  int64_t size = sw_file_size(g_lobby.file);
+  if (size > 0 && (uint64_t)size <= SW_DIR_MAX_FILE) {
+    uint8_t *buf = malloc((size_t)size);
+    if (buf != NULL && sw_file_read_at(g_lobby.file, buf, (size_t)size, 0)) {
+      rbuf r = {.p = buf, .len = (size_t)size};
       if (!parse(&r, &fresh)) {
         g_dir_counters.corrupt++;
         sw_dir_free(&fresh);
@@ -294,7 +283,7 @@ static void load_locked(void) {
       g_dir_counters.corrupt++;
     }
     free(buf);
-  } else if (!stat_ok || st.st_size != 0) {
+  } else if (size != 0) {
     g_dir_counters.corrupt++; /* unreadable, or larger than any directory we write */
   }
   g_dir_counters.reads++;
@@ -306,10 +295,8 @@ static void load_locked(void) {
 }
 
 bool sw_dir_begin(void) {
-  if (!g_lobby.ready || g_lobby.fd < 0) return false;
-  while (flock(g_lobby.fd, LOCK_EX) != 0) {
-    if (errno != EINTR) return false;
-  }
+  if (!g_lobby.ready || g_lobby.file == SW_NO_FILE) return false;
+  if (!sw_file_lock(g_lobby.file, true)) return false;
   load_locked();
   return true;
 }
@@ -319,39 +306,31 @@ void sw_dir_commit(void) {
   wbuf w = {0};
   serialize(&w, &g_lobby.dir);
   if (!w.failed) {
-    size_t done = 0;
-    while (done < w.len) {
-      ssize_t n = pwrite(g_lobby.fd, w.p + done, w.len - done, (off_t)done);
-      if (n <= 0) break;
-      done += (size_t)n;
-    }
-    if (done == w.len && ftruncate(g_lobby.fd, (off_t)w.len) != 0) done = 0;
-    if (done == w.len) g_dir_counters.writes++;
+    if (sw_file_write_at(g_lobby.file, w.p, w.len, 0) && sw_file_truncate(g_lobby.file, w.len))
+      g_dir_counters.writes++;
     else g_dir_counters.write_errors++;
   } else {
     g_dir_counters.write_errors++;
   }
   free(w.p);
-  flock(g_lobby.fd, LOCK_UN);
+  sw_file_unlock(g_lobby.file);
   sw_events_deliver();
 }
 
 void sw_dir_abort(void) {
-  if (g_lobby.fd >= 0) flock(g_lobby.fd, LOCK_UN);
+  if (g_lobby.file != SW_NO_FILE) sw_file_unlock(g_lobby.file);
 }
 
 void sw_dir_refresh(bool force) {
-  if (!g_lobby.ready || g_lobby.fd < 0) return;
+  if (!g_lobby.ready || g_lobby.file == SW_NO_FILE) return;
   int64_t now = sw_now_us();
   if (!force && now - g_lobby.last_poll_us < 2000) return;
   g_lobby.last_poll_us = now;
   uint64_t generation = 0;
   /* The generation is at offset 8; reading it unlocked is only a hint: the real read is locked. */
-  if (!force && pread(g_lobby.fd, &generation, 8, 8) == 8 && generation == g_lobby.dir.generation) return;
-  while (flock(g_lobby.fd, LOCK_SH) != 0) {
-    if (errno != EINTR) return;
-  }
+  if (!force && sw_file_read_at(g_lobby.file, &generation, 8, 8) && generation == g_lobby.dir.generation) return;
+  if (!sw_file_lock(g_lobby.file, false)) return;
   load_locked();
-  flock(g_lobby.fd, LOCK_UN);
+  sw_file_unlock(g_lobby.file);
   sw_events_deliver();
 }

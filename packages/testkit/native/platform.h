@@ -43,6 +43,30 @@ void sw_udp_close(sw_socket sock);
 /* Sends one datagram to 127.0.0.1:`port`; false when the system refused it (e.g. a full buffer). */
 bool sw_udp_send(sw_socket sock, const void *buf, size_t len, uint16_t port);
 
+/*
+ * A file several processes share under a lock (the lobby directory): opened read-write, created if
+ * missing, not inherited by child processes. The lock is advisory between users of these calls and
+ * blocks until held; reads and writes take an offset and move exactly `len` bytes, or fail.
+ */
+typedef intptr_t sw_file;
+#define SW_NO_FILE ((sw_file)-1)
+sw_file sw_file_open(const char *path);
+void sw_file_close(sw_file f);
+bool sw_file_lock(sw_file f, bool exclusive);
+void sw_file_unlock(sw_file f);
+/* The file's size in bytes, or -1. */
+int64_t sw_file_size(sw_file f);
+bool sw_file_read_at(sw_file f, void *buf, size_t len, uint64_t offset);
+bool sw_file_write_at(sw_file f, const void *buf, size_t len, uint64_t offset);
+bool sw_file_truncate(sw_file f, uint64_t size);
+
+/*
+ * Maps the first `size` bytes of the file at `path` read-only and shared, so a write by any process
+ * is seen at once (the clock file a test harness moves). NULL on failure, with `err` saying why.
+ */
+const volatile void *sw_map_file(const char *path, size_t size, char *err, size_t errlen);
+void sw_unmap_file(const volatile void *view, size_t size);
+
 typedef enum { SW_RECV_DATAGRAM, SW_RECV_EMPTY, SW_RECV_ERROR } sw_recv_status;
 /*
  * Takes one datagram: its length in `*len`, whether it came from 127.0.0.1, and its source port.

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -38,6 +40,76 @@ void sw_default_peers_dir(char *out, size_t size) {
 void sw_make_dir(const char *path) { mkdir(path, 0777); }
 
 bool sw_replace_file(const char *from, const char *to) { return rename(from, to) == 0; }
+
+sw_file sw_file_open(const char *path) {
+  int fd = open(path, O_RDWR | O_CREAT, 0666);
+  if (fd < 0) return SW_NO_FILE;
+  fcntl(fd, F_SETFD, FD_CLOEXEC);
+  return fd;
+}
+
+void sw_file_close(sw_file f) { close((int)f); }
+
+bool sw_file_lock(sw_file f, bool exclusive) {
+  while (flock((int)f, exclusive ? LOCK_EX : LOCK_SH) != 0) {
+    if (errno != EINTR) return false;
+  }
+  return true;
+}
+
+void sw_file_unlock(sw_file f) { flock((int)f, LOCK_UN); }
+
+int64_t sw_file_size(sw_file f) {
+  struct stat st;
+  return fstat((int)f, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
+bool sw_file_read_at(sw_file f, void *buf, size_t len, uint64_t offset) {
+  size_t have = 0;
+  while (have < len) {
+    ssize_t n = pread((int)f, (char *)buf + have, len - have, (off_t)(offset + have));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    have += (size_t)n;
+  }
+  return true;
+}
+
+bool sw_file_write_at(sw_file f, const void *buf, size_t len, uint64_t offset) {
+  size_t done = 0;
+  while (done < len) {
+    ssize_t n = pwrite((int)f, (const char *)buf + done, len - done, (off_t)(offset + done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += (size_t)n;
+  }
+  return true;
+}
+
+bool sw_file_truncate(sw_file f, uint64_t size) { return ftruncate((int)f, (off_t)size) == 0; }
+
+const volatile void *sw_map_file(const char *path, size_t size, char *err, size_t errlen) {
+  int fd = open(path, O_RDONLY);
+  if (fd < 0) {
+    snprintf(err, errlen, "cannot open %s: %s", path, strerror(errno));
+    return NULL;
+  }
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_size < (off_t)size) {
+    close(fd);
+    snprintf(err, errlen, "%s must hold %u bytes", path, (unsigned)size);
+    return NULL;
+  }
+  void *map = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED) {
+    snprintf(err, errlen, "cannot map %s: %s", path, strerror(errno));
+    return NULL;
+  }
+  return map;
+}
+
+void sw_unmap_file(const volatile void *view, size_t size) { munmap((void *)view, size); }
 
 bool sw_udp_open(uint16_t *port, sw_socket *out, char *err, size_t errlen) {
   int fd = socket(AF_INET, SOCK_DGRAM, 0);

@@ -49,6 +49,101 @@ bool sw_replace_file(const char *from, const char *to) {
   return MoveFileExA(from, to, MOVEFILE_REPLACE_EXISTING) != 0;
 }
 
+sw_file sw_file_open(const char *path) {
+  HANDLE h = CreateFileA(path, GENERIC_READ | GENERIC_WRITE, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
+                         NULL, OPEN_ALWAYS, FILE_ATTRIBUTE_NORMAL, NULL);
+  return h == INVALID_HANDLE_VALUE ? SW_NO_FILE : (sw_file)h;
+}
+
+void sw_file_close(sw_file f) { CloseHandle((HANDLE)f); }
+
+/* Windows byte-range locks are mandatory: the lock covers one byte far past any data, so it only
+ * orders the users of these calls (as flock does) and never blocks a plain read. */
+#define SW_LOCK_OFFSET_HIGH 0x7fffffffu
+
+bool sw_file_lock(sw_file f, bool exclusive) {
+  OVERLAPPED o;
+  memset(&o, 0, sizeof o);
+  o.OffsetHigh = SW_LOCK_OFFSET_HIGH;
+  return LockFileEx((HANDLE)f, exclusive ? LOCKFILE_EXCLUSIVE_LOCK : 0, 0, 1, 0, &o) != 0;
+}
+
+void sw_file_unlock(sw_file f) {
+  OVERLAPPED o;
+  memset(&o, 0, sizeof o);
+  o.OffsetHigh = SW_LOCK_OFFSET_HIGH;
+  UnlockFileEx((HANDLE)f, 0, 1, 0, &o);
+}
+
+int64_t sw_file_size(sw_file f) {
+  LARGE_INTEGER size;
+  return GetFileSizeEx((HANDLE)f, &size) ? (int64_t)size.QuadPart : -1;
+}
+
+bool sw_file_read_at(sw_file f, void *buf, size_t len, uint64_t offset) {
+  size_t have = 0;
+  while (have < len) {
+    OVERLAPPED o;
+    memset(&o, 0, sizeof o);
+    o.Offset = (DWORD)(offset + have);
+    o.OffsetHigh = (DWORD)((offset + have) >> 32);
+    DWORD n = 0;
+    if (!ReadFile((HANDLE)f, (char *)buf + have, (DWORD)(len - have), &n, &o) || n == 0) return false;
+    have += n;
+  }
+  return true;
+}
+
+bool sw_file_write_at(sw_file f, const void *buf, size_t len, uint64_t offset) {
+  size_t done = 0;
+  while (done < len) {
+    OVERLAPPED o;
+    memset(&o, 0, sizeof o);
+    o.Offset = (DWORD)(offset + done);
+    o.OffsetHigh = (DWORD)((offset + done) >> 32);
+    DWORD n = 0;
+    if (!WriteFile((HANDLE)f, (const char *)buf + done, (DWORD)(len - done), &n, &o) || n == 0) return false;
+    done += n;
+  }
+  return true;
+}
+
+bool sw_file_truncate(sw_file f, uint64_t size) {
+  LARGE_INTEGER at;
+  at.QuadPart = (LONGLONG)size;
+  return SetFilePointerEx((HANDLE)f, at, NULL, FILE_BEGIN) && SetEndOfFile((HANDLE)f);
+}
+
+const volatile void *sw_map_file(const char *path, size_t size, char *err, size_t errlen) {
+  HANDLE file = CreateFileA(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                            OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
+  if (file == INVALID_HANDLE_VALUE) {
+    snprintf(err, errlen, "cannot open %s (error %lu)", path, (unsigned long)GetLastError());
+    return NULL;
+  }
+  LARGE_INTEGER have;
+  if (!GetFileSizeEx(file, &have) || have.QuadPart < (LONGLONG)size) {
+    CloseHandle(file);
+    snprintf(err, errlen, "%s must hold %u bytes", path, (unsigned)size);
+    return NULL;
+  }
+  HANDLE mapping = CreateFileMappingA(file, NULL, PAGE_READONLY, 0, 0, NULL);
+  CloseHandle(file);
+  if (mapping == NULL) {
+    snprintf(err, errlen, "cannot map %s (error %lu)", path, (unsigned long)GetLastError());
+    return NULL;
+  }
+  void *view = MapViewOfFile(mapping, FILE_MAP_READ, 0, 0, size);
+  CloseHandle(mapping); /* the view keeps the mapping alive */
+  if (view == NULL) snprintf(err, errlen, "cannot map %s (error %lu)", path, (unsigned long)GetLastError());
+  return view;
+}
+
+void sw_unmap_file(const volatile void *view, size_t size) {
+  (void)size;
+  UnmapViewOfFile((const void *)view);
+}
+
 static void socket_error(char *err, size_t errlen, const char *what) {
   snprintf(err, errlen, "fake Steam: %s (Winsock error %d)", what, WSAGetLastError());
 }

@@ -1,9 +1,19 @@
 // Shared vitest settings: workspace packages resolve to their TypeScript sources, so tests never run
 // against a stale build, and a package's tests see its dependencies' current code.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const pkg = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+// Type tests (`test/**/*.test-d.ts`, checked by tsc) run only in the packages that have some: vitest
+// prints an "experimental feature" warning in every run that enables them. Tests run from the
+// package's folder (turbo, `npx vitest run`), so that is where to look.
+const testDir = join(process.cwd(), 'test');
+const hasTypeTests =
+  existsSync(testDir) &&
+  readdirSync(testDir, { recursive: true }).some((file) => String(file).endsWith('.test-d.ts'));
 
 export default defineConfig({
   resolve: {
@@ -19,6 +29,6 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 10_000,
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    typecheck: { enabled: hasTypeTests, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 });

@@ -2,21 +2,18 @@
 // `npm run bench`: runs every package's benchmarks one after another (so they do not compete for the
 // two cores), passes their output through, and ends with one table of every JSON metric line.
 import { spawn } from 'node:child_process';
+import { root, turbo, turboEnv } from './turbo.mjs';
 
-const root = new URL('..', import.meta.url).pathname;
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' };
 const child = spawn(
-  'npx',
-  [
-    'turbo',
+  ...turbo([
     'run',
     'bench',
     '--concurrency=1',
     '--log-prefix=none',
     '--log-order=stream',
     ...process.argv.slice(2),
-  ],
-  { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] },
+  ]),
+  { cwd: root, env: turboEnv, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 const metrics = [];
 let pending = '';

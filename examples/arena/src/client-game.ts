@@ -2,11 +2,20 @@
  * A client: sends its input every tick, draws the host's snapshots through an interpolation buffer,
  * chats, and asks the host to respawn it after dying. A bot brain stands in for a human's keyboard.
  */
-import { type Client, type ConnectOptions, connectToHost } from '@steamwire/rpc';
+import {
+  type Client,
+  ConnectionRefusedError,
+  type ConnectOptions,
+  ConnectTimeoutError,
+  connectToHost,
+} from '@steamwire/rpc';
 import type { Clock, P2PNetworking, SteamId } from '@steamwire/transport-steam';
 import { botChat, botInput } from './bot.js';
+import { ChatLog } from './chat.js';
 import { SnapshotBuffer } from './interpolation.js';
-import { type ArenaProtocol, arenaProtocol } from './protocol.js';
+import { ArenaNameError, nameProblem } from './names.js';
+import { SnapshotAssembler } from './parts.js';
+import { type ArenaProtocol, arenaProtocol, MAX_PLAYERS } from './protocol.js';
 import { seededRandom } from './sim.js';
 
 export interface ArenaClientOptions {
@@ -18,13 +27,29 @@ export interface ArenaClientOptions {
   /** Input rate (default 30 Hz). */
   tickHz?: number;
   connect?: Partial<ConnectOptions<ArenaProtocol>>;
+  /** Told about every error caught in a tick (they are counted in `errors` either way). */
+  onError?: (error: unknown) => void;
 }
 
 export class ArenaClient {
   readonly buffer = new SnapshotBuffer(100);
-  readonly chatLog: string[] = [];
-  readonly requests = { ok: 0, failed: 0, refused: 0 };
+  readonly parts = new SnapshotAssembler();
+  readonly chat = new ChatLog();
+  /**
+   * This client's respawn requests by outcome: granted; refused because the respawn delay had not
+   * passed, because it was alive already, or because the host did not know it; failed (no valid answer).
+   */
+  readonly respawnRequests = { granted: 0, refusedTooSoon: 0, refusedAlive: 0, refusedUnknown: 0, failed: 0 };
+  /** Complete snapshots put together from their parts. */
   snapshotsReceived = 0;
+  /** Messages from the host dropped before any handler (malformed, invalid, wrong direction…). */
+  rejections = 0;
+  /** Why the last request failed (respawn or recent chat: timeout, disconnect, an invalid answer). */
+  lastRequestError: unknown;
+  /** Errors thrown inside a tick or a handler: caught and counted, never fatal. */
+  errors = 0;
+  /** The most recent of those errors. */
+  lastError: unknown;
   /** Set when the host is gone, with why. */
   disconnected: string | undefined;
   private seq = 0;
@@ -41,25 +66,37 @@ export class ArenaClient {
     seed: number,
     /** This client's own SteamID. */
     readonly steamId: SteamId,
+    private readonly onError: ((error: unknown) => void) | undefined,
   ) {
     this.rng = seededRandom(seed);
     this.selfId = steamId.toString();
-    client.on('snapshot', (snap) => {
+    client.on('snapshot', (part) => {
+      const snap = this.parts.accept(part);
+      if (!snap) return;
       this.snapshotsReceived += 1;
       this.buffer.push(snap, this.clock.now());
     });
-    client.on('chat', (line) => {
-      this.chatLog.push(`${line.from ?? '?'}: ${line.text}`);
-      if (this.chatLog.length > 50) this.chatLog.shift();
+    client.on('chat', (line) => this.chat.add(line));
+    // A handler that threw (rpc catches it and reports it here) counts as an error of the game.
+    client.events.on('error', (error) => this.fail(error));
+    client.events.on('rejected', () => {
+      this.rejections += 1;
     });
     client.events.on('disconnected', (reason, detail) => {
       this.disconnected = detail ? `${reason} (${detail})` : reason;
       this.stopTimer();
     });
+    // The lines sent with our welcome reached us before these handlers existed: ask for them now.
+    void this.fetchRecentChat();
   }
 
-  /** Connects to the host; rejects with the rpc layer's typed errors (timeout, refused, mismatch…). */
+  /**
+   * Connects to the host; rejects with {@link ArenaNameError} for a name the host would refuse, or
+   * the rpc layer's typed errors (timeout, refused, mismatch…).
+   */
   static async connect(options: ArenaClientOptions): Promise<ArenaClient> {
+    const problem = nameProblem(options.name);
+    if (problem !== undefined) throw new ArenaNameError(options.name, problem);
     const client = await connectToHost({
       network: options.network,
       protocol: arenaProtocol,
@@ -75,6 +112,7 @@ export class ArenaClient {
       1000 / (options.tickHz ?? 30),
       options.seed ?? 1,
       options.network.localSteamId,
+      options.onError,
     );
   }
 
@@ -89,22 +127,59 @@ export class ArenaClient {
     if (!this.disconnected) this.client.disconnect();
   }
 
+  /** The chat as drawn, oldest line first. */
+  get chatLog(): string[] {
+    return this.chat.text();
+  }
+
+  /** The chat lines as the host sent them. */
+  get chatLines() {
+    return this.chat.all();
+  }
+
+  /** The name the host shows this player under (it adds " (2)" when the name was taken). */
+  get shownName(): string {
+    return this.buffer.latest()?.players.find((p) => p.id === this.selfId)?.name ?? this.name;
+  }
+
   /** The world as this client draws it right now (interpolated). */
   view() {
     return this.buffer.sample(this.clock.now());
   }
 
+  /**
+   * One frame: read the network, send this tick's input, flush. It runs in a timer, where a throw
+   * would be an uncaught exception that ends the process: every error is caught and counted.
+   */
   tick(): void {
-    this.client.update();
-    if (this.disconnected) return;
-    const latest = this.buffer.latest();
-    this.seq += 1;
-    this.client.send('input', botInput(latest, this.selfId, this.seq, this.rng));
-    const me = latest?.players.find((p) => p.id === this.selfId);
-    if (me && !me.alive && !this.respawning) void this.askRespawn();
-    const line = botChat(this.rng);
-    if (line) this.client.send('chat', { text: line });
-    this.client.flush();
+    try {
+      this.client.update();
+      if (this.disconnected) return;
+      const latest = this.buffer.latest();
+      this.seq += 1;
+      this.client.send('input', botInput(latest, this.selfId, this.seq, this.rng));
+      const me = latest?.players.find((p) => p.id === this.selfId);
+      if (me && !me.alive && !this.respawning) void this.askRespawn();
+      const line = botChat(this.rng);
+      if (line) this.client.send('say', { text: line });
+    } catch (error) {
+      this.fail(error);
+    }
+    try {
+      if (!this.disconnected) this.client.flush();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    this.errors += 1;
+    this.lastError = error;
+    try {
+      this.onError?.(error);
+    } catch {
+      // The listener's own bug must not escape the timer either; the error is already counted.
+    }
   }
 
   /** The awaited request: resolves with the host's decision, or fails on timeout/disconnect. */
@@ -112,11 +187,15 @@ export class ArenaClient {
     this.respawning = true;
     try {
       const result = await this.client.call('respawn', {});
-      if (result.ok) this.requests.ok += 1;
-      else this.requests.refused += 1;
-    } catch {
-      // RequestTimeoutError, DisconnectedError…: counted; the next tick asks again while still dead.
-      this.requests.failed += 1;
+      const counts = this.respawnRequests;
+      if (result.ok) counts.granted += 1;
+      else if (result.reason === 'too-soon') counts.refusedTooSoon += 1;
+      else if (result.reason === 'alive') counts.refusedAlive += 1;
+      else counts.refusedUnknown += 1;
+    } catch (error) {
+      // RequestTimeoutError, DisconnectedError, ValidationError…: counted; the next tick asks again.
+      this.respawnRequests.failed += 1;
+      this.lastRequestError = error;
     } finally {
       // Wait a little before asking again, so a "too soon" answer is not followed by a flood.
       this.clock.setTimeout(() => {
@@ -125,8 +204,35 @@ export class ArenaClient {
     }
   }
 
+  private async fetchRecentChat(): Promise<void> {
+    try {
+      const { lines } = await this.client.call('recentChat', {});
+      for (const line of lines) this.chat.add(line);
+    } catch (error) {
+      // Only the lines from before we joined are missing; live chat still arrives.
+      this.lastRequestError = error;
+    }
+  }
+
   private stopTimer(): void {
     if (this.timer) this.clock.clearInterval(this.timer);
     this.timer = undefined;
   }
+}
+
+/**
+ * Why joining failed, in words for a player (the CLI prints it). `capacity` is what the host holds,
+ * when known; arena hosts hold {@link MAX_PLAYERS} unless started otherwise.
+ */
+export function describeJoinFailure(error: unknown, capacity = MAX_PLAYERS): string {
+  if (error instanceof ArenaNameError)
+    return `the name ${JSON.stringify(error.playerName)} cannot be used: ${error.problem}`;
+  if (error instanceof ConnectionRefusedError) {
+    if (error.reason === 'full') return `the match is full (${capacity} players)`;
+    if (error.reason === 'authFailed') return 'the host refused this name; pick another one';
+    return `the host refused to let us in (${error.reason})`;
+  }
+  if (error instanceof ConnectTimeoutError)
+    return 'the host did not answer; check its SteamID and that it is hosting';
+  return error instanceof Error ? error.message : String(error);
 }

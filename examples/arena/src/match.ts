@@ -3,21 +3,23 @@
  * realistic conditions. Headless matches run on the virtual clock (faster than real time); live ones
  * run on real time so a person can watch.
  */
-import type { PeerStats } from '@steamwire/rpc';
+import { ConnectionRefusedError, type PeerStats } from '@steamwire/rpc';
 import { FakeSteamNetwork, type LinkConditions } from '@steamwire/testkit';
 import type { SteamId } from '@steamwire/transport-steam';
-import { ArenaClient } from './client-game.js';
+import { ArenaClient, describeJoinFailure } from './client-game.js';
 import { ArenaHost } from './host-game.js';
 import type { NetGraphRow } from './render.js';
 
 /** 60–120 ms round trips with jitter and 2 % loss: a decent home connection across a continent. */
 export const REALISTIC_CONDITIONS: Partial<LinkConditions> = { latencyMs: 35, jitterMs: 10, loss: 0.02 };
 
-const BOT_NAMES = ['Ada', 'Brick', 'Cosmo', 'Dot', 'Echo', 'Fizz', 'Gus', 'Hex'];
+const BOT_NAMES = 'Ada Brick Cosmo Dot Echo Fizz Gus Hex Iris Jinx Kip Lux Moss Nova Orb Pip'.split(' ');
 
 export interface MatchOptions {
-  /** Bot clients (default 3). */
+  /** Bot clients (default 3); those past the host's capacity are refused and listed in `refused`. */
   clients?: number;
+  /** Most players the host holds (default 16). */
+  capacity?: number;
   seed?: number;
   /** Run on real time (live view) instead of the virtual clock. */
   realTime?: boolean;
@@ -30,17 +32,23 @@ export interface MatchSummary {
   simulatedMs: number;
   clientsExpected: number;
   clientsConnected: number;
+  /** Bots refused at the door because the match was full (expected when asking for more than fit). */
+  joinsRefused: number;
   messagesSent: Record<string, number>;
   messagesReceived: Record<string, number>;
   snapshotsPerClient: number[];
-  requests: { ok: number; refused: number; failed: number };
+  /**
+   * Respawn requests the bots sent, by outcome. Bots ask as soon as they see themselves dead, so the
+   * host refuses them until its 1 s respawn delay is over: `refusedTooSoon` grows with every death
+   * in a healthy match. `failed` (no valid answer in time) must stay 0.
+   */
+  respawnRequests: ArenaClient['respawnRequests'];
   rejections: number;
   errors: number;
   scores: Record<string, number>;
 }
 
 export class Match {
-  readonly errors: unknown[] = [];
   readonly startedAt: number;
   private lastGraph: { at: number; totals: Map<SteamId, [number, number]> } | undefined;
 
@@ -48,6 +56,10 @@ export class Match {
     readonly net: FakeSteamNetwork,
     readonly arena: ArenaHost,
     readonly clients: ArenaClient[],
+    /** Every error the host's and the clients' ticks caught (none in a healthy match). */
+    readonly errors: unknown[],
+    /** Bots that could not join, and why in words. */
+    readonly refused: { name: string; why: string }[],
   ) {
     this.startedAt = net.clock.now();
   }
@@ -60,41 +72,65 @@ export class Match {
       conditions: options.conditions ?? REALISTIC_CONDITIONS,
     });
     const hostPeer = net.createPeer();
-    const arena = new ArenaHost({ network: hostPeer, clock: net.clock, seed: options.seed ?? 1 });
+    // Errors are caught and counted where they happen (in the host's and clients' ticks); the match
+    // keeps them to report.
     const errors: unknown[] = [];
-    arena.host.events.on('error', (e) => errors.push(e));
+    const onError = (error: unknown) => errors.push(error);
+    const arena = new ArenaHost({
+      network: hostPeer,
+      clock: net.clock,
+      seed: options.seed ?? 1,
+      capacity: options.capacity,
+      onError,
+    });
     arena.start();
     const count = options.clients ?? 3;
-    const connecting = Array.from({ length: count }, (_, i) =>
+    const clients: ArenaClient[] = [];
+    const refused: { name: string; why: string }[] = [];
+    let failure: unknown;
+    let settled = 0;
+    for (let i = 0; i < count; i++) {
+      const name = BOT_NAMES[i % BOT_NAMES.length]!;
       ArenaClient.connect({
         network: net.createPeer(),
         clock: net.clock,
         host: hostPeer.localSteamId,
-        name: BOT_NAMES[i % BOT_NAMES.length]!,
+        name,
         seed: (options.seed ?? 1) * 100 + i,
-      }),
-    );
-    let clients: ArenaClient[] | undefined;
-    let failure: unknown;
-    Promise.all(connecting).then(
-      (c) => {
-        clients = c;
-      },
-      (e) => {
-        failure = e;
-      },
-    );
-    // On the virtual clock nothing happens unless time is advanced; on real time this just waits.
-    await net.runUntil(() => clients !== undefined || failure !== undefined, { timeoutMs: 30_000 });
-    if (failure !== undefined) throw failure;
-    const match = new Match(net, arena, clients!);
-    match.errors.push(...errors);
-    for (const c of match.clients) {
-      c.client.events.on('error', (e) => match.errors.push(e));
-      c.start();
+        onError,
+      })
+        .then(
+          (c) => clients.push(c),
+          (error) => {
+            // A full match turns the late ones away: expected, reported. Anything else is a failure.
+            if (error instanceof ConnectionRefusedError && error.reason === 'full')
+              refused.push({ name, why: describeJoinFailure(error, arena.capacity) });
+            else failure ??= error;
+          },
+        )
+        .finally(() => {
+          settled += 1;
+        });
     }
-    arena.host.events.on('error', (e) => match.errors.push(e));
+    // On the virtual clock nothing happens unless time is advanced; on real time this just waits.
+    await net.runUntil(() => settled === count, { timeoutMs: 30_000 });
+    if (failure !== undefined) throw failure;
+    // In the order the bots were created, so a seeded match lists them the same way every time.
+    clients.sort((a, b) => (a.steamId < b.steamId ? -1 : 1));
+    const match = new Match(net, arena, clients, errors, refused);
+    for (const c of match.clients) c.start();
     return match;
+  }
+
+  /** What went wrong, for a person: who could not join, and the first errors the ticks caught. */
+  report(): string[] {
+    const lines = this.refused.map((r) => `${r.name} could not join: ${r.why}`);
+    for (const error of this.errors.slice(0, 3))
+      lines.push(
+        `error caught in a tick: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+      );
+    if (this.errors.length > 3) lines.push(`…and ${this.errors.length - 3} more errors`);
+    return lines;
   }
 
   /** Per connected client, as the host sees it: RTT, loss, traffic rates since the last call, rejections. */
@@ -138,12 +174,11 @@ export class Match {
       const s = this.arena.host.stats(peer);
       if (s) add(s);
     }
-    const requests = { ok: 0, refused: 0, failed: 0 };
+    const respawnRequests = { granted: 0, refusedTooSoon: 0, refusedAlive: 0, refusedUnknown: 0, failed: 0 };
     for (const c of this.clients) {
       if (!c.disconnected) add(c.client.stats());
-      requests.ok += c.requests.ok;
-      requests.refused += c.requests.refused;
-      requests.failed += c.requests.failed;
+      for (const key of Object.keys(respawnRequests) as (keyof typeof respawnRequests)[])
+        respawnRequests[key] += c.respawnRequests[key];
     }
     const connected = this.clients.filter(
       (c) => !c.disconnected && this.arena.host.isConnected(c.steamId),
@@ -155,7 +190,7 @@ export class Match {
     const healthy =
       connected === this.clients.length &&
       this.errors.length === 0 &&
-      requests.failed === 0 &&
+      respawnRequests.failed === 0 &&
       snapshotsPerClient.every((n) => n >= expectedSnapshots * 0.8);
     const scores: Record<string, number> = {};
     for (const p of this.arena.world.players.values()) scores[p.name] = p.score;
@@ -164,10 +199,11 @@ export class Match {
       simulatedMs,
       clientsExpected: this.clients.length,
       clientsConnected: connected,
+      joinsRefused: this.refused.length,
       messagesSent: sent,
       messagesReceived: received,
       snapshotsPerClient,
-      requests,
+      respawnRequests,
       rejections,
       errors: this.errors.length,
       scores,

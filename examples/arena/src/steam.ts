@@ -10,7 +10,7 @@ import {
   type SteamSession,
   systemClock,
 } from '@steamwire/transport-steam/steam';
-import { ArenaClient } from './client-game.js';
+import { ArenaClient, describeJoinFailure } from './client-game.js';
 import { ArenaHost } from './host-game.js';
 import { renderFrame, screen } from './render.js';
 import { snapshotOf } from './sim.js';
@@ -55,19 +55,29 @@ export async function runOverSteam(options: SteamModeOptions): Promise<number> {
     if (options.join) {
       const host = parseSteamId(options.join);
       console.log(`Joining ${host} as ${session.localSteamId} (${session.backend} backend)…`);
-      const client = await ArenaClient.connect({
-        network: session.networking,
-        clock: systemClock,
-        host,
-        name: options.name,
-      });
+      let client: ArenaClient;
+      try {
+        client = await ArenaClient.connect({
+          network: session.networking,
+          clock: systemClock,
+          host,
+          name: options.name,
+        });
+      } catch (error) {
+        console.error(`Could not join: ${describeJoinFailure(error)}.`);
+        return 1;
+      }
       client.start();
       console.log(`Connected to ${host}.`);
       while (systemClock.now() < deadline && !client.disconnected) {
         await sleep(100);
         if (tty)
           process.stdout.write(
-            screen(renderFrame(client.view(), { width: 60, height: 20 }, [], client.chatLog)),
+            screen(
+              renderFrame(client.view(), { width: 60, height: 20 }, [], client.chatLog, {
+                title: `Steamwire arena · host ${host} · you play as ${client.shownName}`,
+              }),
+            ),
           );
       }
       // Read why before stop(): leaving politely marks the client disconnected too.
@@ -76,7 +86,7 @@ export async function runOverSteam(options: SteamModeOptions): Promise<number> {
       console.log(
         lost
           ? `Disconnected: ${lost}`
-          : `Match over: ${client.snapshotsReceived} snapshots received, ${client.requests.ok} respawns.`,
+          : `Match over: ${client.snapshotsReceived} snapshots received, ${client.respawnRequests.granted} respawns.`,
       );
       if (lost) return 1;
     } else {
@@ -89,7 +99,10 @@ export async function runOverSteam(options: SteamModeOptions): Promise<number> {
         await sleep(100);
         if (tty) {
           const size = { width: arena.world.width, height: arena.world.height };
-          process.stdout.write(screen(renderFrame(snapshotOf(arena.world), size, [], arena.chatLog)));
+          const title = `Steamwire arena · you host (${session.localSteamId}): the world runs here`;
+          process.stdout.write(
+            screen(renderFrame(snapshotOf(arena.world), size, [], arena.chatLog, { title })),
+          );
         }
       }
       arena.stop();

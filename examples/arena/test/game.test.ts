@@ -103,7 +103,23 @@ describe('arena over fake Steam peers', () => {
     await match.stop();
     expect(summary).toMatchObject({ healthy: true, clientsConnected: 3, errors: 0, rejections: 0 });
     expect(summary.messagesReceived.input).toBeGreaterThan(1000);
-    expect(summary.requests.failed).toBe(0);
+    expect(summary.respawnRequests.failed).toBe(0);
+  });
+
+  it('the summary says what became of respawn requests: granted, or refused and why', async () => {
+    const match = await Match.start({ clients: 3, seed: 1 });
+    await match.net.advance(30_000);
+    const summary = match.summary();
+    await match.stop();
+    const { granted, refusedTooSoon, refusedAlive, refusedUnknown, failed } = summary.respawnRequests;
+    // Bots ask as soon as they see themselves dead, so the host refuses until the 1 s delay is over:
+    // several "too soon" per death are normal in a healthy match; a request with no answer is not.
+    expect(summary.healthy).toBe(true);
+    expect(granted).toBe(match.arena.respawns.granted);
+    expect(refusedTooSoon).toBeGreaterThan(0);
+    expect(refusedTooSoon + refusedAlive + refusedUnknown).toBe(match.arena.respawns.refused);
+    expect(failed).toBe(0);
+    expect(summary).not.toHaveProperty('requests');
   });
 
   it('a dead player asks the host to respawn and the awaited request brings it back', async () => {
@@ -114,9 +130,9 @@ describe('arena over fake Steam peers', () => {
     Object.assign(game.world.hazards[0]!, { x: me.x, y: me.y, vx: 0, vy: 0 });
     await net.runUntil(() => !me.alive, { timeoutMs: 1000 });
     for (const h of game.world.hazards) Object.assign(h, { x: 0.5, y: 0.5, vx: 0, vy: 0 });
-    await net.runUntil(() => clients[0]!.requests.ok === 1, { timeoutMs: 5000 });
+    await net.runUntil(() => clients[0]!.respawnRequests.granted === 1, { timeoutMs: 5000 });
     expect(me.alive).toBe(true);
-    expect(clients[0]!.requests.failed).toBe(0);
+    expect(clients[0]!.respawnRequests.failed).toBe(0);
     expect(game.respawns.granted).toBe(1);
   });
 });

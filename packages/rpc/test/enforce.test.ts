@@ -130,7 +130,7 @@ describe('enforcement on the host', () => {
       3,
       P2PSend.ReliableWithBuffering,
     );
-    await t.net.advance(200);
+    await t.net.advance(300); // Steam holds buffered reliable data up to ~200 ms (Nagle)
     expect(seen).toHaveLength(1);
     expect(({} as { isAdmin?: boolean }).isAdmin).toBeUndefined();
     expect((seen[0] as { isAdmin?: boolean }).isAdmin).toBeUndefined();

@@ -23,13 +23,12 @@
 // preempted the drain loop for over a frame); `ffi_calls_per_tick_median` is the usual tick, which the
 // Sockets goal is checked on.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { initSteam } from '@steamwire/transport-steam/steam';
 import koffi from 'koffi';
-import { buildNativeFake, compileC, nativeBuildDir } from '../scripts/build-native.mjs';
+import { buildNativeFake, buildNativeTool } from '../scripts/build-native.mjs';
 
 const PACKETS = Number(process.env.BENCH_PACKETS ?? 200_000);
 const BURST = 64;
@@ -39,12 +38,7 @@ const TICK_ROUNDS = Number(process.env.BENCH_TICK_ROUNDS ?? 400);
 const WARMUP_ROUNDS = 100;
 
 const { path: fakePath } = buildNativeFake();
-const cLoop = join(nativeBuildDir, 'ffi_loop');
-compileC({
-  sources: [fileURLToPath(new URL('../native/tools/ffi_loop.c', import.meta.url))],
-  output: cLoop,
-  libs: ['-ldl'],
-});
+const { path: cLoop } = buildNativeTool('ffi_loop');
 
 const work = mkdtempSync(join(tmpdir(), 'steamwire-bench-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
@@ -54,8 +48,8 @@ let copies = 0;
 function copyOfFake() {
   const dir = join(work, `lib${++copies}`);
   mkdirSync(dir);
-  const target = join(dir, 'libsteam_api.so');
-  spawnSync('cp', [fakePath, target]);
+  const target = join(dir, basename(fakePath));
+  copyFileSync(fakePath, target);
   return target;
 }
 let nextId = 0x30000000;

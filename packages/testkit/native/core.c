@@ -7,26 +7,28 @@
  *   STEAMWIRE_FAKE_STEAMID            decimal SteamID64 of this peer (default: a random individual id)
  *   STEAMWIRE_FAKE_PORT               UDP port on 127.0.0.1 (0 or unset: the kernel picks)
  *   STEAMWIRE_FAKE_PEERS              a directory (file `<steamid>` holds the port) or `id=port,id=port`
- *   STEAMWIRE_FAKE_CONNECT_TIMEOUT_MS connect-fail after this long without an answer (default 20000)
- *   STEAMWIRE_FAKE_REPOST_MS          session request re-post interval (default 500)
- *   STEAMWIRE_FAKE_NAGLE_MS           how long buffered reliable sends wait (default 5)
+ *   STEAMWIRE_FAKE_CONNECT_TIMEOUT_MS connect-fail after this long without an answer (default: Steam's, numbers.c)
+ *   STEAMWIRE_FAKE_REPOST_MS          legacy session request re-post interval (default 1000)
+ *   STEAMWIRE_FAKE_NAGLE_MS           how long buffered reliable sends wait (default 200 legacy, 5 Messages)
+ *   STEAMWIRE_FAKE_CLOCK_FILE         time comes from this 8-byte file of microseconds (clock.c)
+ *   STEAMWIRE_FAKE_STRICT             1: abort on the mistakes Valve's library punishes (strict.c)
  *   STEAMWIRE_FAKE_LOSS               probability 0..1 of dropping each outgoing datagram (default 0)
  *   STEAMWIRE_FAKE_INIT_RESULT        1, 2 or 3: fail init that way, with a Valve-like message
  *   STEAMWIRE_FAKE_STEAM_RUNNING      0/false: IsSteamRunning returns false (read at call time)
+ * and, for lobbies and friends (lobby.c): STEAMWIRE_FAKE_LOBBIES, STEAMWIRE_FAKE_FRIENDS,
+ * STEAMWIRE_FAKE_PERSONA_NAME, STEAMWIRE_FAKE_LAUNCH_COMMAND_LINE.
  */
-#define _GNU_SOURCE
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "fake.h"
+#include "lobby.h"
 #include "sockets.h"
 
-sw_state g_sw = {.fd = -1};
+sw_state g_sw = {.sock = SW_NO_SOCKET};
 
 /* Non-NULL dummy objects standing in for Valve's interface pointers. */
 const uint64_t g_sw_iface_user = 0x5553455255534552ull;
@@ -36,18 +38,29 @@ const uint64_t g_sw_iface_messages = 0x4d45535341474553ull;
 #define SW_PIPE 1
 #define SW_USER 1
 
-int64_t sw_now_us(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+static bool equals_ignoring_case(const char *a, const char *b) {
+  while (*a != '\0' && tolower((unsigned char)*a) == tolower((unsigned char)*b)) a++, b++;
+  return *a == '\0' && *b == '\0';
 }
 
+/* Time: the clock file a test harness moves (clock.c), else the system's monotonic clock. */
+int64_t sw_now_us(void) { return sw_clock_manual() ? sw_clock_read_us() : sw_monotonic_us(); }
+
 /* Valve's library dereferences `self` and crashes on NULL; the fake refuses and counts instead,
- * so a test can assert that the binding never made such a call. */
-bool sw_check_self(const void *self, const void *expected) {
+ * so a test can assert that the binding never made such a call, or aborts in strict mode. */
+bool sw_check_self_at(const void *self, const void *expected, const char *function) {
   g_sw.counters.api_calls++;
   if (self == expected && g_sw.initialized) return true;
   g_sw.counters.bad_self_calls++;
+  if (sw_strict()) {
+    if (!g_sw.initialized)
+      sw_strict_fail("%s called before SteamAPI_InitFlat succeeded or after SteamAPI_Shutdown: Valve's library would crash",
+                     function);
+    if (self == NULL)
+      sw_strict_fail("%s called with a NULL interface pointer as self: Valve's library dereferences it and crashes",
+                     function);
+    sw_strict_fail("%s called with %p as self, which is not this library's interface pointer", function, self);
+  }
   return false;
 }
 
@@ -72,7 +85,7 @@ uint64_t sw_random(void) {
 }
 
 static int64_t env_int(const char *name, int64_t fallback, int64_t min, int64_t max) {
-  const char *v = getenv(name);
+  const char *v = sw_getenv(name);
   if (v == NULL || *v == '\0') return fallback;
   char *end = NULL;
   errno = 0;
@@ -109,7 +122,7 @@ SW_EXPORT int SteamAPI_InitFlat(char *pOutErrMsg) {
     return fail_init(pOutErrMsg, 3,
                      "Steam client is out of date, please update the Steam client (fake Steam: forced)");
 
-  const char *sid = getenv("STEAMWIRE_FAKE_STEAMID");
+  const char *sid = sw_getenv("STEAMWIRE_FAKE_STEAMID");
   if (sid != NULL && *sid != '\0') {
     char *end = NULL;
     errno = 0;
@@ -118,23 +131,27 @@ SW_EXPORT int SteamAPI_InitFlat(char *pOutErrMsg) {
       return fail_init(pOutErrMsg, 1, "fake Steam: STEAMWIRE_FAKE_STEAMID is not a valid decimal SteamID64");
     g_sw.steam_id = id;
   } else {
-    g_sw.rng = (uint64_t)sw_now_us() ^ ((uint64_t)getpid() << 32);
+    g_sw.rng = (uint64_t)sw_now_us() ^ ((uint64_t)sw_process_id() << 32);
     g_sw.steam_id = 0x0110000100000000ull | (uint32_t)((sw_random() % 0xfffffff0u) + 1);
   }
   g_sw.rng = g_sw.steam_id ^ (uint64_t)sw_now_us() ^ 0xd1b54a32d192ed03ull;
 
-  g_sw.connect_timeout_us = env_int("STEAMWIRE_FAKE_CONNECT_TIMEOUT_MS", 20000, 1, 3600000) * 1000;
-  g_sw.repost_us = env_int("STEAMWIRE_FAKE_REPOST_MS", 500, 1, 3600000) * 1000;
-  g_sw.nagle_us = env_int("STEAMWIRE_FAKE_NAGLE_MS", 5, 0, 10000) * 1000;
+  sw_numbers_init();
+  const char *strict = sw_getenv("STEAMWIRE_FAKE_STRICT");
+  g_sw.strict = strict != NULL && *strict != '\0' && strcmp(strict, "0") != 0 && !equals_ignoring_case(strict, "false");
+  /* The per-API numbers live in g_sw.numbers; these mirror the GNS-based APIs' for older callers. */
+  g_sw.connect_timeout_us = sw_numbers_of(SW_API_MESSAGES)->connect_timeout_us;
+  g_sw.repost_us = sw_numbers_of(SW_API_LEGACY)->repost_us;
+  g_sw.nagle_us = sw_numbers_of(SW_API_MESSAGES)->nagle_us;
   /* Probes while connecting: often enough that a re-post always has fresh traffic to answer. */
   g_sw.hello_us = g_sw.repost_us / 5 < 100000 ? g_sw.repost_us / 5 : 100000;
   if (g_sw.hello_us < 1000) g_sw.hello_us = 1000;
-  const char *loss = getenv("STEAMWIRE_FAKE_LOSS");
+  const char *loss = sw_getenv("STEAMWIRE_FAKE_LOSS");
   g_sw.loss = loss ? strtod(loss, NULL) : 0.0;
   if (!(g_sw.loss >= 0.0 && g_sw.loss <= 1.0)) g_sw.loss = 0.0;
   g_sw.allow_relay = true;
 
-  const char *peers = getenv("STEAMWIRE_FAKE_PEERS");
+  const char *peers = sw_getenv("STEAMWIRE_FAKE_PEERS");
   g_sw.peers_is_list = peers != NULL && strchr(peers, '=') != NULL;
   g_sw.peers_dir[0] = '\0';
   g_sw.peers_list[0] = '\0';
@@ -143,16 +160,21 @@ SW_EXPORT int SteamAPI_InitFlat(char *pOutErrMsg) {
   } else if (peers != NULL && *peers != '\0') {
     snprintf(g_sw.peers_dir, sizeof g_sw.peers_dir, "%s", peers);
   } else {
-    snprintf(g_sw.peers_dir, sizeof g_sw.peers_dir, "/tmp/steamwire-fake-peers-%u", (unsigned)getuid());
+    sw_default_peers_dir(g_sw.peers_dir, sizeof g_sw.peers_dir);
   }
   g_sw.port = (uint16_t)env_int("STEAMWIRE_FAKE_PORT", 0, 0, 65535);
 
   char err[256];
-  if (!sw_wire_open(err, sizeof err)) return fail_init(pOutErrMsg, 1, err);
+  if (!sw_clock_open(err, sizeof err)) return fail_init(pOutErrMsg, 1, err);
+  if (!sw_wire_open(err, sizeof err)) {
+    sw_clock_close();
+    return fail_init(pOutErrMsg, 1, err);
+  }
 
   g_sw.last_pump_us = 0;
   g_sw.next_message_number = 1;
   g_sw.initialized = true;
+  sw_lobby_init();
   return k_ESteamAPIInitResult_OK;
 }
 
@@ -160,18 +182,21 @@ SW_EXPORT void SteamAPI_Shutdown(void) {
   g_sw.counters.api_calls++;
   if (!g_sw.initialized) return;
   g_sw.initialized = false;
+  sw_lobby_shutdown();
   sw_sessions_clear();
   sw_sockets_clear();
   sw_inbox_clear();
   sw_callbacks_clear();
   sw_wire_close();
+  sw_strict_clear();
+  sw_clock_close();
 }
 
 SW_EXPORT bool SteamAPI_IsSteamRunning(void) {
   g_sw.counters.api_calls++;
-  const char *v = getenv("STEAMWIRE_FAKE_STEAM_RUNNING");
+  const char *v = sw_getenv("STEAMWIRE_FAKE_STEAM_RUNNING");
   if (v == NULL || *v == '\0') return true;
-  return !(strcmp(v, "0") == 0 || strcasecmp(v, "false") == 0 || strcasecmp(v, "no") == 0);
+  return !(strcmp(v, "0") == 0 || equals_ignoring_case(v, "false") || equals_ignoring_case(v, "no"));
 }
 
 /* Never restarts anything: Valve's version may exec steam.sh, which a fake must not imitate. */
@@ -193,17 +218,28 @@ SW_EXPORT HSteamUser SteamAPI_GetHSteamUser(void) {
 
 SW_EXPORT void SteamAPI_ManualDispatch_Init(void) { g_sw.counters.api_calls++; }
 
+/* Manual dispatch before init (or after shutdown) has no pipe to work on: Valve's library crashes. */
+static bool dispatch_ready(const char *function) {
+  if (g_sw.initialized) return true;
+  if (sw_strict()) sw_strict_fail("%s called before SteamAPI_InitFlat succeeded or after SteamAPI_Shutdown", function);
+  return false;
+}
+
 SW_EXPORT void SteamAPI_ManualDispatch_RunFrame(HSteamPipe pipe) {
   g_sw.counters.api_calls++;
-  if (!g_sw.initialized || pipe != SW_PIPE) return;
+  if (!dispatch_ready(__func__) || pipe != SW_PIPE) return;
   sw_pump(true);
+  sw_lobby_pump();
 }
 
 SW_EXPORT bool SteamAPI_ManualDispatch_GetNextCallback(HSteamPipe pipe, CallbackMsg_t *out) {
   g_sw.counters.api_calls++;
-  if (!g_sw.initialized || pipe != SW_PIPE || out == NULL) return false;
+  if (!dispatch_ready(__func__) || pipe != SW_PIPE || out == NULL) return false;
   /* Valve asserts when the previous callback was not freed; the fake frees it on the caller's behalf. */
   if (g_sw.cb_current != NULL) {
+    if (sw_strict())
+      sw_strict_fail("SteamAPI_ManualDispatch_GetNextCallback called again before SteamAPI_ManualDispatch_FreeLastCallback "
+                     "freed the previous callback: Valve's library asserts");
     free(g_sw.cb_current);
     g_sw.cb_current = NULL;
   }
@@ -223,17 +259,20 @@ SW_EXPORT bool SteamAPI_ManualDispatch_GetNextCallback(HSteamPipe pipe, Callback
 SW_EXPORT void SteamAPI_ManualDispatch_FreeLastCallback(HSteamPipe pipe) {
   g_sw.counters.api_calls++;
   (void)pipe;
+  if (!dispatch_ready(__func__)) return;
   free(g_sw.cb_current);
   g_sw.cb_current = NULL;
 }
 
-/* The fake never issues API calls, so there is never a call result to fetch. */
+/* Call results of the lobby API (lobby_events.c): copied once, exactly as posted with the 703. */
 SW_EXPORT bool SteamAPI_ManualDispatch_GetAPICallResult(HSteamPipe pipe, SteamAPICall_t call, void *pCallback,
                                                         int cubCallback, int iCallbackExpected, bool *pbFailed) {
   g_sw.counters.api_calls++;
-  (void)pipe, (void)call, (void)pCallback, (void)cubCallback, (void)iCallbackExpected;
-  if (pbFailed != NULL) *pbFailed = true;
-  return false;
+  if (!g_sw.initialized || pipe != SW_PIPE) {
+    if (pbFailed != NULL) *pbFailed = true;
+    return false;
+  }
+  return sw_call_take(call, pCallback, cubCallback, iCallbackExpected, pbFailed);
 }
 
 SW_EXPORT void *SteamAPI_SteamUser_v023(void) {
@@ -318,12 +357,12 @@ SW_EXPORT const char *steamwire_fake_counters(void) {
   snprintf(json, sizeof json,
            "{\"apiCalls\":%llu,\"badSelfCalls\":%llu,\"receiveCalls\":%llu,\"messagesReceived\":%llu,"
            "\"datagramsSent\":%llu,\"datagramsReceived\":%llu,\"datagramsDroppedLoss\":%llu,"
-           "\"datagramsRejected\":%llu,\"retransmits\":%llu,\"port\":%u}",
+           "\"datagramsRejected\":%llu,\"retransmits\":%llu,\"datagramsDroppedFull\":%llu,\"port\":%u}",
            (unsigned long long)c->api_calls, (unsigned long long)c->bad_self_calls,
            (unsigned long long)c->receive_calls, (unsigned long long)c->messages_received,
            (unsigned long long)c->datagrams_sent, (unsigned long long)c->datagrams_received,
            (unsigned long long)c->datagrams_dropped_loss, (unsigned long long)c->datagrams_rejected,
-           (unsigned long long)c->retransmits, (unsigned)g_sw.port);
+           (unsigned long long)c->retransmits, (unsigned long long)c->datagrams_dropped_full, (unsigned)g_sw.port);
   return json;
 }
 

@@ -1,13 +1,19 @@
 /*
- * Internal state of the native fake Steam library. Everything here is hidden (-fvisibility=hidden):
- * only the SW_EXPORT functions form the library's ABI. Each loaded copy of the .so has its own
- * globals, which is how several independent fake peers live in one process.
+ * Internal state of the native fake Steam library. Everything here is hidden (-fvisibility=hidden, or
+ * not dllexport'ed on Windows): only the SW_EXPORT functions form the library's ABI. Each loaded copy
+ * of the library has its own globals, which is how several independent fake peers live in one process.
  *
  * Files, one job each:
  *   core.c      init/shutdown, environment, interface accessors, manual dispatch, debug exports
  *   callbacks.c the queue of posted callbacks
- *   wire.c      the UDP socket, the datagram header, the peer registry
- *   session.c   sessions: reliability, fragmentation, accept/close, timers, the pump
+ *   wire.c      the datagram header, the peer registry, sending and polling
+ *   platform_posix.c / platform_win.c  clock, environment, files and the UDP socket per OS
+ *   session.c   sessions: the table, sending, reliability, callbacks, accept/close (session.h)
+ *   receive.c   datagrams in: reassembly, holding for accept, the receive buffer
+ *   timers.c    probes, timeouts, retransmissions, Nagle, expiry, the pump
+ *   numbers.c   Steam's numbers per API
+ *   clock.c     real time, or a shared clock file a test harness moves
+ *   strict.c    strict mode: abort on the mistakes Valve's library punishes
  *   inbox.c     received packets queued per (API, channel)
  *   legacy.c    ISteamNetworking
  *   messages.c  ISteamNetworkingMessages and SteamNetworkingIdentity helpers
@@ -15,9 +21,16 @@
 #ifndef STEAMWIRE_FAKE_H
 #define STEAMWIRE_FAKE_H
 
+#include "platform.h"
 #include "steam_types.h"
 
+/* The library's ABI: on Windows only dllexport'ed functions are exported, elsewhere -fvisibility=hidden
+ * hides everything else. */
+#ifdef _WIN32
+#define SW_EXPORT __declspec(dllexport)
+#else
 #define SW_EXPORT __attribute__((visibility("default")))
+#endif
 
 /* Legacy ISteamNetworking and ISteamNetworkingMessages keep separate sessions, as in Steam. */
 typedef enum { SW_API_LEGACY = 0, SW_API_MESSAGES = 1, SW_API_COUNT = 2 } sw_api;
@@ -28,8 +41,9 @@ typedef enum { SW_API_LEGACY = 0, SW_API_MESSAGES = 1, SW_API_COUNT = 2 } sw_api
 #define SW_MESSAGES_MAX (512u * 1024u)
 /* Loopback datagrams can carry ~64 KiB; 60000-byte fragments leave room for the header. */
 #define SW_FRAGMENT_BYTES 60000u
-/* "too many bytes are queued": SendP2PPacket returns false / LimitExceeded beyond this. */
-#define SW_MAX_QUEUED_BYTES (16u * 1024u * 1024u)
+/* Send buffer of GNS connections (SendBufferSize default, LimitExceeded beyond it). The per-API
+ * numbers, legacy included, live in numbers.c (sw_numbers_of). */
+#define SW_MAX_QUEUED_BYTES (512u * 1024u)
 
 /* ---- received packets (also the SteamNetworkingMessage_t handed out by the Messages API) ---- */
 typedef struct sw_packet {
@@ -39,6 +53,7 @@ typedef struct sw_packet {
   uint32_t len;
   int channel;
   uint8_t reliable;
+  struct sw_session *owner; /* the session whose receive buffer counts it, while held or readable */
   uint8_t data[];
 } sw_packet;
 
@@ -135,7 +150,34 @@ typedef struct sw_session {
   uint32_t rx_msg_have;
   int rx_msg_channel;
   uint8_t rx_msg_flags;
+
+  /* Receive buffer for this remote (RecvBufferSize / RecvBufferMessages): complete messages held or
+   * readable, and out-of-order reliable bytes (bounded separately, as GNS does). */
+  size_t rx_count;
+  size_t rx_bytes;
+  size_t ooo_bytes;
+  int64_t created_us;
+  int64_t last_used_us;    /* last send, accept or connection: the idle timeout counts from here */
+  int64_t last_data_rx_us; /* last DATA from the remote: "keeps sending" re-posts the request */
 } sw_session;
+
+/* Steam's numbers for one API (numbers.c; the testkit's STEAM_BEHAVIOUR table is their TS twin). */
+typedef struct sw_numbers {
+  int64_t connect_timeout_us;
+  int64_t lost_timeout_us;
+  int64_t hold_us;
+  int64_t repost_us;
+  int64_t nagle_us;
+  int64_t idle_us; /* 0: no idle timeout */
+  size_t nagle_flush_bytes;
+  size_t send_buffer_bytes;
+  size_t recv_buffer_bytes;
+  size_t recv_buffer_msgs;
+  uint32_t max_unreliable; /* what the API itself takes (the binding may be stricter) */
+  uint32_t max_reliable;
+  bool request_per_connection; /* Messages: one request per connection, no re-post */
+  bool fail_once_per_session;  /* legacy: connect-fail once per session, Messages: once per attempt */
+} sw_numbers;
 
 typedef struct sw_callback {
   struct sw_callback *next;
@@ -155,12 +197,13 @@ typedef struct sw_counters {
   uint64_t datagrams_dropped_loss;
   uint64_t datagrams_rejected;
   uint64_t retransmits;
+  uint64_t datagrams_dropped_full; /* unreliable datagrams dropped at a full receive buffer */
 } sw_counters;
 
 typedef struct sw_state {
   bool initialized;
   uint64_t steam_id;
-  int fd;
+  sw_socket sock;
   uint16_t port;
   char peers_dir[512];
   char registry_file[600];
@@ -186,6 +229,9 @@ typedef struct sw_state {
   int64_t last_pump_us;
   int64_t next_message_number;
   sw_counters counters;
+
+  sw_numbers numbers[SW_API_COUNT];
+  bool strict; /* STEAMWIRE_FAKE_STRICT: abort on the mistakes Valve's library punishes */
 } sw_state;
 
 extern sw_state g_sw;
@@ -197,9 +243,36 @@ extern const uint64_t g_sw_iface_messages;
 
 /* core.c */
 int64_t sw_now_us(void);
-bool sw_check_self(const void *self, const void *expected);
+/* Every interface method checks its `self` through this macro, which names the calling function. */
+#define sw_check_self(self, expected) sw_check_self_at((self), (expected), __func__)
+bool sw_check_self_at(const void *self, const void *expected, const char *function);
 bool sw_steamid_valid(uint64_t id);
 uint64_t sw_random(void);
+
+/* numbers.c */
+void sw_numbers_init(void);
+const sw_numbers *sw_numbers_of(sw_api api);
+
+/* clock.c: STEAMWIRE_FAKE_CLOCK_FILE, a shared 8-byte file of microseconds, replaces real time */
+bool sw_clock_open(char *err, size_t errlen);
+void sw_clock_close(void);
+bool sw_clock_manual(void);
+int64_t sw_clock_read_us(void);
+
+/* strict.c */
+bool sw_strict(void);
+__attribute__((noreturn, format(printf, 1, 2))) void sw_strict_fail(const char *fmt, ...);
+/*
+ * A message the app released: strict mode aborts if it was released already, else poisons its
+ * payload and keeps the whole block (`block_size` bytes from `msg`) to catch a second release or a
+ * later use; the block is freed when it leaves the quarantine.
+ */
+void sw_strict_release(SteamNetworkingMessage_t *msg, size_t block_size, void *payload, size_t payload_len);
+/* True when strict mode holds `msg` as released. */
+bool sw_strict_released(const SteamNetworkingMessage_t *msg);
+/* Aborts in strict mode when `ptr` points into a message the app already released. */
+void sw_strict_check_live(const void *ptr, const char *function);
+void sw_strict_clear(void);
 
 /* callbacks.c */
 void sw_post_callback(int id, const void *data, int size);
@@ -224,6 +297,8 @@ sw_queue *sw_inbox(sw_api api, int channel, bool create);
 void sw_inbox_deliver(sw_api api, sw_packet *p);
 size_t sw_inbox_drop_from(sw_api api, uint64_t remote, int channel, bool all_channels);
 void sw_inbox_clear(void);
+/* The packet left the receive buffer (read, or dropped): its session no longer counts it. */
+void sw_rx_release(sw_packet *p);
 
 /* session.c */
 sw_session *sw_session_find(sw_api api, uint64_t remote);

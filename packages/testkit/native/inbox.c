@@ -1,6 +1,7 @@
 /*
  * Received packets, queued per (API, channel) across all remotes: IsP2PPacketAvailable and
- * ReceiveMessagesOnChannel read one channel and never see another channel's data.
+ * ReceiveMessagesOnChannel read one channel and never see another channel's data. A packet counts
+ * against its session's receive buffer (`owner`) until it is read or dropped.
  * A packet node doubles as the SteamNetworkingMessage_t the Messages API hands out, so receiving
  * a batch copies nothing.
  */
@@ -19,13 +20,27 @@ static sw_inbox_entry *inboxes;
 static int inbox_count;
 static int inbox_cap;
 
-static void release_packet(SteamNetworkingMessage_t *msg) { free(msg); }
+/* m_pfnRelease of every message handed out: frees it, or in strict mode quarantines it. */
+static void release_packet(SteamNetworkingMessage_t *msg) {
+  sw_packet *p = (sw_packet *)msg;
+  if (sw_strict()) sw_strict_release(msg, sizeof *p + p->len, p->data, p->len);
+  else free(msg);
+}
+
+void sw_rx_release(sw_packet *p) {
+  sw_session *owner = p->owner;
+  if (owner == NULL) return;
+  owner->rx_count--;
+  owner->rx_bytes -= p->len;
+  p->owner = NULL;
+}
 
 sw_packet *sw_packet_new(uint64_t remote, int channel, const void *data, uint32_t len, bool reliable) {
   sw_packet *p = malloc(sizeof *p + len);
   if (p == NULL) return NULL;
   memset(&p->msg, 0, sizeof p->msg);
   p->next = NULL;
+  p->owner = NULL;
   p->remote = remote;
   p->len = len;
   p->channel = channel;
@@ -63,6 +78,7 @@ void sw_queue_free(sw_queue *q) {
   sw_packet *p = q->head;
   while (p != NULL) {
     sw_packet *next = p->next;
+    sw_rx_release(p);
     free(p);
     p = next;
   }
@@ -108,6 +124,7 @@ size_t sw_inbox_drop_from(sw_api api, uint64_t remote, int channel, bool all_cha
     sw_packet *p;
     while ((p = sw_queue_pop(&e->q)) != NULL) {
       if (p->remote == remote) {
+        sw_rx_release(p);
         free(p);
         dropped++;
       } else {

@@ -59,6 +59,7 @@ SW_EXPORT bool SteamAPI_ISteamNetworking_ReadP2PPacket(void *self, void *dest, u
   }
   if (q == NULL || q->head == NULL) return false;
   sw_packet *p = sw_queue_pop(q);
+  sw_rx_release(p);
   /* A smaller buffer truncates the packet; the rest is lost, as in Steam. */
   uint32_t n = p->len < dest_len ? p->len : dest_len;
   if (n > 0 && dest != NULL) memcpy(dest, p->data, n);

@@ -21,6 +21,10 @@ SW_EXPORT int SteamAPI_ISteamNetworkingMessages_SendMessageToUser(void *self, co
                                                                   const void *data, uint32_t len, int flags,
                                                                   int channel) {
   if (!SELF_OK(self)) return k_EResultFail;
+  if (g_sw.strict) {
+    sw_strict_check_live(identity, __func__);
+    sw_strict_check_live(data, __func__);
+  }
   uint64_t remote;
   if (!steam_id_of(identity, &remote)) return k_EResultInvalidSteamID;
   if (data == NULL && len > 0) return k_EResultInvalidParam;
@@ -63,7 +67,10 @@ SW_EXPORT int SteamAPI_ISteamNetworkingMessages_ReceiveMessagesOnChannel(void *s
   }
   int n = 0;
   sw_packet *p;
-  while (n < max && q != NULL && (p = sw_queue_pop(q)) != NULL) out[n++] = &p->msg;
+  while (n < max && q != NULL && (p = sw_queue_pop(q)) != NULL) {
+    sw_rx_release(p); /* handed to the app: no longer in Steam's receive buffer */
+    out[n++] = &p->msg;
+  }
   g_sw.counters.messages_received += (uint64_t)n;
   return n;
 }
@@ -158,12 +165,17 @@ SW_EXPORT int SteamAPI_ISteamNetworkingMessages_GetSessionConnectionInfo(void *s
 SW_EXPORT void SteamAPI_SteamNetworkingMessage_t_Release(SteamNetworkingMessage_t *msg) {
   g_sw.counters.api_calls++;
   if (msg == NULL || msg->m_pfnRelease == NULL) return;
+  /* A released message is gone in Valve's library; strict mode catches the second release here. */
+  if (sw_strict() && sw_strict_released(msg))
+    sw_strict_fail("SteamNetworkingMessage_t %p released twice: Valve's library frees it on the first release",
+                   (void *)msg);
   msg->m_pfnRelease(msg);
 }
 
 /* Pure struct operations, safe before init (unlike ToString/ParseString in Valve's library). */
 SW_EXPORT void SteamAPI_SteamNetworkingIdentity_SetSteamID64(SteamNetworkingIdentity *self, uint64_t steam_id) {
   g_sw.counters.api_calls++;
+  if (sw_strict()) sw_strict_check_live(self, __func__);
   if (self == NULL) return;
   memset(self, 0, sizeof *self);
   self->m_eType = k_ESteamNetworkingIdentityType_SteamID;
@@ -173,6 +185,7 @@ SW_EXPORT void SteamAPI_SteamNetworkingIdentity_SetSteamID64(SteamNetworkingIden
 
 SW_EXPORT uint64_t SteamAPI_SteamNetworkingIdentity_GetSteamID64(SteamNetworkingIdentity *self) {
   g_sw.counters.api_calls++;
+  if (sw_strict()) sw_strict_check_live(self, __func__);
   if (self == NULL || self->m_eType != k_ESteamNetworkingIdentityType_SteamID) return 0;
   return self->m_steamID64;
 }

@@ -249,6 +249,7 @@ SW_EXPORT void SteamAPI_ISteamNetworkingSockets_SendMessages(void *self, int n, 
   if (ok) sw_pump(true); /* see the peer's news (a close) before deciding what each send returns */
   for (int i = 0; i < n && msgs != NULL; i++) {
     SteamNetworkingMessage_t *m = msgs[i];
+    if (sw_strict()) sw_strict_check_live(m, __func__);
     int64_t result = -k_EResultInvalidParam;
     if (m != NULL && ok) {
       sw_conn *c = sw_conn_find(m->m_conn);

@@ -280,7 +280,7 @@ typedef struct sw_sockets_state {
 
 extern sw_sockets_state g_sws;
 extern const uint64_t g_sw_iface_sockets;
-extern const uint64_t g_sw_iface_utils;
+extern const uint64_t g_sw_iface_netutils;
 
 /* sockets_conn.c */
 sw_conn *sw_conn_find(HSteamNetConnection h);         /* visible to the API (not lingering) */

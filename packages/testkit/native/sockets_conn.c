@@ -152,7 +152,12 @@ void sw_group_attach(sw_conn *c, HSteamNetPollGroup group) {
   for (sw_smsg *m = c->q_head; m != NULL; m = m->cnext) group_append(g, m);
 }
 
-static void release_smsg(SteamNetworkingMessage_t *msg) { free(msg); }
+/* m_pfnRelease of every received message: frees it, or in strict mode quarantines it. */
+static void release_smsg(SteamNetworkingMessage_t *msg) {
+  sw_smsg *m = (sw_smsg *)msg;
+  if (sw_strict()) sw_strict_release(msg, sizeof *m + m->len, m->data, m->len);
+  else free(msg);
+}
 
 void sw_conn_deliver(sw_conn *c, const sw_sock_frame *f, const uint8_t *data, int64_t now) {
   sw_smsg *m = malloc(sizeof *m + f->msg_len);

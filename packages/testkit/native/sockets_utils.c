@@ -9,15 +9,15 @@
 
 #include "sockets.h"
 
-const uint64_t g_sw_iface_utils = 0x5554494c53303034ull;
-#define SELF_OK(self) sw_check_self((self), &g_sw_iface_utils)
+const uint64_t g_sw_iface_netutils = 0x5554494c53303034ull;
+#define SELF_OK(self) sw_check_self((self), &g_sw_iface_netutils)
 
 /* Valve's header: k_cbSteamNetworkingSocketsNoFragmentHeaderReserve, subtracted from MTU_PacketSize. */
 #define SW_NO_FRAGMENT_HEADER_RESERVE 100
 
 SW_EXPORT void *SteamAPI_SteamNetworkingUtils_SteamAPI_v004(void) {
   g_sw.counters.api_calls++;
-  return g_sw.initialized ? (void *)&g_sw_iface_utils : NULL;
+  return g_sw.initialized ? (void *)&g_sw_iface_netutils : NULL;
 }
 
 /* ---------------------------------------------------------------- messages ---- */
@@ -26,7 +26,8 @@ static void free_data(SteamNetworkingMessage_t *m) { free(m->m_pData); }
 
 static void release_allocated(SteamNetworkingMessage_t *m) {
   if (m->m_pfnFreeData != NULL) m->m_pfnFreeData(m);
-  free(m);
+  if (sw_strict()) sw_strict_release(m, sizeof *m, NULL, 0);
+  else free(m);
 }
 
 /* The buffer is a separate allocation, as in Valve's library: callers must use m_pData, not guess. */
@@ -265,9 +266,16 @@ SW_EXPORT bool SteamAPI_ISteamNetworkingUtils_SetGlobalCallback_SteamRelayNetwor
 /* ---------------------------------------------------------------- SteamNetworkingConfigValue_t ---- */
 
 /* Pure struct writers, usable before init (STEAM_API.md §15.2). */
-SW_EXPORT void SteamAPI_SteamNetworkingConfigValue_t_SetInt32(SteamNetworkingConfigValue_t *self, int id, int32_t v) {
+/* A NULL struct: Valve's writer stores through it and crashes. */
+static bool config_struct_ok(const SteamNetworkingConfigValue_t *self, const char *function) {
   g_sw.counters.api_calls++;
-  if (self == NULL) return;
+  if (self != NULL) return true;
+  if (sw_strict()) sw_strict_fail("%s called with a NULL SteamNetworkingConfigValue_t: Valve's writer crashes", function);
+  return false;
+}
+
+SW_EXPORT void SteamAPI_SteamNetworkingConfigValue_t_SetInt32(SteamNetworkingConfigValue_t *self, int id, int32_t v) {
+  if (!config_struct_ok(self, __func__)) return;
   self->m_eValue = id;
   self->m_eDataType = k_ESteamNetworkingConfig_Int32;
   self->m_val.m_int64 = 0;
@@ -275,16 +283,14 @@ SW_EXPORT void SteamAPI_SteamNetworkingConfigValue_t_SetInt32(SteamNetworkingCon
 }
 
 SW_EXPORT void SteamAPI_SteamNetworkingConfigValue_t_SetInt64(SteamNetworkingConfigValue_t *self, int id, int64_t v) {
-  g_sw.counters.api_calls++;
-  if (self == NULL) return;
+  if (!config_struct_ok(self, __func__)) return;
   self->m_eValue = id;
   self->m_eDataType = k_ESteamNetworkingConfig_Int64;
   self->m_val.m_int64 = v;
 }
 
 SW_EXPORT void SteamAPI_SteamNetworkingConfigValue_t_SetFloat(SteamNetworkingConfigValue_t *self, int id, float v) {
-  g_sw.counters.api_calls++;
-  if (self == NULL) return;
+  if (!config_struct_ok(self, __func__)) return;
   self->m_eValue = id;
   self->m_eDataType = k_ESteamNetworkingConfig_Float;
   self->m_val.m_int64 = 0;
@@ -292,8 +298,7 @@ SW_EXPORT void SteamAPI_SteamNetworkingConfigValue_t_SetFloat(SteamNetworkingCon
 }
 
 SW_EXPORT void SteamAPI_SteamNetworkingConfigValue_t_SetPtr(SteamNetworkingConfigValue_t *self, int id, void *v) {
-  g_sw.counters.api_calls++;
-  if (self == NULL) return;
+  if (!config_struct_ok(self, __func__)) return;
   self->m_eValue = id;
   self->m_eDataType = k_ESteamNetworkingConfig_Ptr;
   self->m_val.m_ptr = v;
@@ -302,8 +307,7 @@ SW_EXPORT void SteamAPI_SteamNetworkingConfigValue_t_SetPtr(SteamNetworkingConfi
 /* Valve's 1.62 binary writes data type 5 (Ptr) here, not 4 (String): a header bug, kept (§15.12 [R]). */
 SW_EXPORT void SteamAPI_SteamNetworkingConfigValue_t_SetString(SteamNetworkingConfigValue_t *self, int id,
                                                                const char *v) {
-  g_sw.counters.api_calls++;
-  if (self == NULL) return;
+  if (!config_struct_ok(self, __func__)) return;
   self->m_eValue = id;
   self->m_eDataType = k_ESteamNetworkingConfig_Ptr;
   self->m_val.m_string = v;

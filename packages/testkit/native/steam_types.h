@@ -1,12 +1,13 @@
 /*
- * Steam flat-API types, laid out byte for byte as Valve's SDK 1.62 headers lay them out on Linux
- * x86-64 (see ../../../../shared/STEAM_API.md §4). Every struct is pinned by _Static_assert on its
- * size and on each field offset, so a layout slip fails the build instead of corrupting memory in
- * the koffi binding.
+ * Steam flat-API types, laid out byte for byte as Valve's SDK 1.62 headers lay them out on x86-64
+ * Linux, macOS and Windows. Every struct is pinned by _Static_assert on its size and on each field
+ * offset, so a layout slip fails the build instead of corrupting memory in the koffi binding.
  *
- * Packing: Valve's callback structs use #pragma pack(4) on Linux/macOS (VALVE_CALLBACK_PACK_SMALL),
- * identities and the two NetworkingMessages callbacks use pack(1), and SteamNetworkingMessage_t has
- * natural alignment.
+ * Packing, as in Valve's steamclientpublic.h: callback structs and the networking types use
+ * #pragma pack(4) on Linux/macOS/FreeBSD (VALVE_CALLBACK_PACK_SMALL) and #pragma pack(8) everywhere
+ * else, i.e. Windows (VALVE_CALLBACK_PACK_LARGE); identities and the two NetworkingMessages
+ * callbacks use pack(1), and SteamNetworkingMessage_t has natural alignment. The rules only differ
+ * for structs with an 8-byte member after a 4-byte one: CallbackMsg_t is 20 bytes small, 24 large.
  */
 #ifndef STEAMWIRE_FAKE_STEAM_TYPES_H
 #define STEAMWIRE_FAKE_STEAM_TYPES_H
@@ -75,12 +76,21 @@ enum { k_ESteamNetConnectionEnd_App_Generic = 1000, k_ESteamNetConnectionEnd_Mis
 #define CB_MESSAGES_SESSION_REQUEST 1251
 #define CB_MESSAGES_SESSION_FAILED 1252
 
+/* Valve's rule (steamclientpublic.h, SDK 1.62 lines 1161-1196), to the letter. */
+#if defined(__linux__) || defined(__APPLE__) || defined(__FreeBSD__)
+#define VALVE_CALLBACK_PACK_SMALL
+#define SW_VALVE_PACK_PUSH _Pragma("pack(push, 4)")
+#else
+#define VALVE_CALLBACK_PACK_LARGE
+#define SW_VALVE_PACK_PUSH _Pragma("pack(push, 8)")
+#endif
+
 #define SW_ASSERT_LAYOUT(type, field, offset) \
   _Static_assert(offsetof(type, field) == (offset), #type "." #field " must be at offset " #offset)
 #define SW_ASSERT_SIZE(type, size) _Static_assert(sizeof(type) == (size), "sizeof(" #type ") must be " #size)
 
-/* ---- pack(4): callback structs and the classic networking types (Linux/macOS rule) ---- */
-#pragma pack(push, 4)
+/* ---- Valve's callback pack: callback structs and the classic networking types ---- */
+SW_VALVE_PACK_PUSH
 
 /* steam_api_internal.h: what ManualDispatch_GetNextCallback fills in. */
 typedef struct CallbackMsg_t {
@@ -89,7 +99,13 @@ typedef struct CallbackMsg_t {
   uint8_t *m_pubParam;
   int m_cubParam;
 } CallbackMsg_t;
+#ifdef VALVE_CALLBACK_PACK_SMALL
 SW_ASSERT_SIZE(CallbackMsg_t, 20);
+_Static_assert(_Alignof(CallbackMsg_t) == 4, "CallbackMsg_t is 4-aligned under pack(4)");
+#else
+SW_ASSERT_SIZE(CallbackMsg_t, 24);
+_Static_assert(_Alignof(CallbackMsg_t) == 8, "CallbackMsg_t is 8-aligned under pack(8)");
+#endif
 SW_ASSERT_LAYOUT(CallbackMsg_t, m_hSteamUser, 0);
 SW_ASSERT_LAYOUT(CallbackMsg_t, m_iCallback, 4);
 SW_ASSERT_LAYOUT(CallbackMsg_t, m_pubParam, 8);
@@ -195,8 +211,9 @@ SW_ASSERT_LAYOUT(P2PSessionConnectFail_t, m_eP2PSessionError, 8);
 
 #pragma pack(pop)
 
-/* SteamNetConnectionInfo_t sits in the pack(4) block on Linux; its members force the same offsets. */
-#pragma pack(push, 4)
+/* SteamNetConnectionInfo_t sits in Valve's callback pack block; its members force the same offsets
+ * under either rule (only its alignment differs: 4 small, 8 large). */
+SW_VALVE_PACK_PUSH
 typedef struct SteamNetConnectionInfo_t {
   SteamNetworkingIdentity m_identityRemote;
   int64_t m_nUserData;

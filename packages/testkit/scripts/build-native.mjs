@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// Builds the native fake Steam library (native/*.c) into build/native/libsteam_api.so with the
-// system C compiler ($CC, else `cc`). Skips the build when the output is newer than every source.
+// Builds the native fake Steam library (every native/*.c) into build/native/ with a C compiler: the
+// platform's Steam library name (libsteam_api.so, libsteam_api.dylib, steam_api64.dll) and link flags
+// (see buildPlan). Skips the build when the output is newer than every source. `--target win32`
+// cross-builds the Windows DLL and the test probe with mingw-w64 (for `npm run test:windows`);
+// `--out DIR` builds into DIR instead of build/native.
 // Also usable as a module: `buildNativeFake()` and `compileC()` (the tests and benches use them for
 // their own small C programs).
 import { spawnSync } from 'node:child_process';
@@ -11,9 +14,14 @@ import { fileURLToPath } from 'node:url';
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 export const nativeSourceDir = join(packageDir, 'native');
 export const nativeBuildDir = join(packageDir, 'build', 'native');
-export const nativeLibraryPath = join(nativeBuildDir, 'libsteam_api.so');
 
-const COMMON_FLAGS = ['-std=c11', '-O2', '-Wall', '-Wextra', '-Wno-unused-parameter', '-Werror', '-g'];
+/** The file name Valve's library has on `platform` (the fake takes the same name). */
+export function nativeLibraryFile(platform = process.platform) {
+  if (platform === 'win32') return 'steam_api64.dll';
+  if (platform === 'darwin') return 'libsteam_api.dylib';
+  return 'libsteam_api.so';
+}
+export const nativeLibraryPath = join(nativeBuildDir, nativeLibraryFile());
 
 /** A clear, single-sentence failure: the build cannot go on. */
 export class NativeBuildError extends Error {
@@ -23,8 +31,61 @@ export class NativeBuildError extends Error {
   }
 }
 
-function compilerName() {
-  return process.env.CC && process.env.CC.trim() !== '' ? process.env.CC.trim() : 'cc';
+const truthy = (value) => value !== undefined && value !== '' && value !== '0' && value !== 'false';
+
+/** How to install a C compiler, per platform. */
+function installHint(platform) {
+  if (platform === 'darwin') return 'install the Xcode command line tools (xcode-select --install)';
+  if (platform === 'win32') return 'install MinGW-w64 (for example with MSYS2) and put its gcc on PATH';
+  return 'install one (Debian/Ubuntu: apt-get install gcc; Fedora: dnf install gcc)';
+}
+
+/**
+ * Compiler and flags for `target` (`process.platform` values) built on `host`. Pure, so the choice per
+ * platform is tested on any machine:
+ * - compiler: `$CC` (may hold arguments, e.g. `ccache gcc`), else `cc` (`gcc` on Windows); a Windows
+ *   target built elsewhere uses `$CC_WIN32`, else `x86_64-w64-mingw32-gcc`;
+ * - `-Werror` only when `CI` or `STEAMWIRE_WERROR` is set: a newer compiler's new warning must not
+ *   stop a user's `npm install`;
+ * - the shared-library flags of the target's linker (GNU ld's `-Bsymbolic` only on Linux).
+ */
+export function buildPlan({ target = process.platform, host = process.platform, env = process.env } = {}) {
+  const cross = target !== host;
+  let compiler;
+  if (cross && target === 'win32') compiler = env.CC_WIN32?.trim() || 'x86_64-w64-mingw32-gcc';
+  else if (cross) throw new NativeBuildError(`Cross-building for ${target} from ${host} is not supported.`);
+  else compiler = env.CC?.trim() || (host === 'win32' ? 'gcc' : 'cc');
+  const [program, ...compilerArgs] = compiler.split(/\s+/);
+  const werror = truthy(env.CI) || truthy(env.STEAMWIRE_WERROR);
+  const common = ['-std=c11', '-O2', '-Wall', '-Wextra', '-Wno-unused-parameter', '-g'];
+  if (werror) common.push('-Werror');
+  let library;
+  let libraryLibs = [];
+  let executableLibs = [];
+  if (target === 'win32') {
+    // mingw's own printf (for %zu), no libgcc DLL to ship next to the fake.
+    common.push('-D__USE_MINGW_ANSI_STDIO=1', '-static-libgcc');
+    library = ['-shared'];
+    libraryLibs = ['-lws2_32'];
+  } else if (target === 'darwin') {
+    library = ['-dynamiclib', '-fvisibility=hidden', '-install_name', '@rpath/libsteam_api.dylib'];
+  } else {
+    // -Bsymbolic: each copy loaded in one process binds to its own globals, never another copy's.
+    library = ['-fPIC', '-shared', '-fvisibility=hidden', '-Wl,-Bsymbolic', '-Wl,-soname,libsteam_api.so'];
+    executableLibs = ['-ldl'];
+  }
+  return {
+    program,
+    compilerArgs,
+    compiler,
+    common,
+    library,
+    libraryLibs,
+    executableLibs,
+    executableSuffix: target === 'win32' ? '.exe' : '',
+    libraryFile: nativeLibraryFile(target),
+    installHint: cross ? 'apt-get install mingw-w64' : installHint(host),
+  };
 }
 
 function newestMtime(paths) {
@@ -37,59 +98,91 @@ function newestMtime(paths) {
  * Compiles `sources` into `output` unless `output` is newer than every file in `inputs`
  * (defaults to `sources`). Writes to a temporary file first, so a concurrent reader never loads a
  * half-written library. Returns true when it compiled, false when it was up to date.
+ * `flags`/`libs` come after the plan's common flags; `plan` defaults to this platform's.
  */
-export function compileC({ sources, output, inputs = sources, flags = [], libs = [] }) {
+export function compileC({ sources, output, inputs = sources, flags = [], libs = [], plan = buildPlan() }) {
   if (existsSync(output) && statSync(output).mtimeMs >= newestMtime(inputs)) return false;
-  if (process.platform === 'win32') {
-    throw new NativeBuildError(
-      'The native fake Steam library builds on Linux and macOS only (it needs a Unix C compiler).',
-    );
-  }
   mkdirSync(dirname(output), { recursive: true });
   const tmp = `${output}.${process.pid}.tmp`;
-  const cc = compilerName();
-  const run = spawnSync(cc, [...COMMON_FLAGS, ...flags, '-o', tmp, ...sources, ...libs], {
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    plan.program,
+    [...plan.compilerArgs, ...plan.common, ...flags, '-o', tmp, ...sources, ...libs],
+    { encoding: 'utf8' },
+  );
   if (run.error?.code === 'ENOENT') {
     throw new NativeBuildError(
-      `No C compiler found: "${cc}" is not on PATH. Install one (Debian/Ubuntu: apt-get install gcc; macOS: xcode-select --install) or set CC.`,
+      `No C compiler found: "${plan.program}" is not on PATH. To build the native fake Steam library, ${plan.installHint}, or set CC to a C compiler.`,
     );
   }
-  if (run.error) throw new NativeBuildError(`Could not run the C compiler "${cc}": ${run.error.message}`);
+  if (run.error)
+    throw new NativeBuildError(`Could not run the C compiler "${plan.compiler}": ${run.error.message}`);
   if (run.status !== 0) {
     rmSync(tmp, { force: true });
     throw new NativeBuildError(
-      `The C compiler "${cc}" failed to build ${output}:\n${run.stderr || run.stdout}`,
+      `The C compiler "${plan.compiler}" failed to build ${output}:\n${run.stderr || run.stdout}`,
     );
   }
   renameSync(tmp, output);
   return true;
 }
 
-/** Builds build/native/libsteam_api.so if it is missing or older than native/*.{c,h}. */
-export function buildNativeFake() {
+/** The C files of the native fake: every native/*.c (each platform file compiles to nothing elsewhere). */
+function nativeFiles() {
   const files = readdirSync(nativeSourceDir).filter((f) => f.endsWith('.c') || f.endsWith('.h'));
-  const sources = files.filter((f) => f.endsWith('.c')).map((f) => join(nativeSourceDir, f));
-  const inputs = [...files.map((f) => join(nativeSourceDir, f)), fileURLToPath(import.meta.url)];
-  const flags = ['-fPIC', '-shared', '-fvisibility=hidden', '-Wl,-Bsymbolic'];
-  if (process.platform === 'linux') flags.push('-Wl,-soname,libsteam_api.so');
-  const built = compileC({ sources, output: nativeLibraryPath, inputs, flags });
-  return { path: nativeLibraryPath, built };
+  return {
+    sources: files.filter((f) => f.endsWith('.c')).map((f) => join(nativeSourceDir, f)),
+    inputs: [...files.map((f) => join(nativeSourceDir, f)), fileURLToPath(import.meta.url)],
+  };
+}
+
+/** Builds <outDir>/<library> for `target` if it is missing or older than native/*.{c,h}. */
+export function buildNativeFake({ target = process.platform, outDir = nativeBuildDir } = {}) {
+  const plan = buildPlan({ target });
+  const { sources, inputs } = nativeFiles();
+  const path = join(outDir, plan.libraryFile);
+  const built = compileC({
+    sources,
+    output: path,
+    inputs,
+    flags: plan.library,
+    libs: plan.libraryLibs,
+    plan,
+  });
+  return { path, built };
+}
+
+/** Builds native/tools/<name>.c into build/native/<name>[.exe] for `target` (the tests' C probe). */
+export function buildNativeTool(name, { target = process.platform, outDir = nativeBuildDir } = {}) {
+  const plan = buildPlan({ target });
+  const source = join(nativeSourceDir, 'tools', `${name}.c`);
+  const path = join(outDir, `${name}${plan.executableSuffix}`);
+  const built = compileC({ sources: [source], output: path, libs: plan.executableLibs, plan });
+  return { path, built };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  // `--optional` (used by `npm run build`, hence by `npm install`): a machine with no C compiler, or
-  // Windows, still installs and runs everything but the tests of the real binding, which then fail
-  // with this same message (ensureNativeFake). A compile error in our C is never optional.
-  const optional = process.argv.includes('--optional');
+  const args = process.argv.slice(2);
+  // `--optional` (used by `npm run build`, hence by `npm install`): a failed build, for any reason,
+  // prints a warning and lets the install finish. The tests that need the library then fail with the
+  // same message (ensureNativeFake builds again), so nothing is skipped silently.
+  const optional = args.includes('--optional');
+  const option = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+  const target = option('--target', process.platform);
+  const outDir = option('--out', nativeBuildDir);
   try {
-    const { path, built } = buildNativeFake();
-    console.log(built ? `built ${path}` : `up to date: ${path}`);
+    for (const { path, built } of [
+      buildNativeFake({ target, outDir }),
+      // Cross-builds also make the probe: a Windows test run cannot compile anything.
+      ...(target !== process.platform ? [buildNativeTool('probe', { target, outDir })] : []),
+    ]) {
+      console.log(built ? `built ${path}` : `up to date: ${path}`);
+    }
   } catch (err) {
-    const unavailable = /No C compiler found|builds on Linux and macOS only/.test(err.message);
-    if (optional && unavailable) {
-      console.warn(`build-native: skipped, ${err.message}`);
+    if (optional) {
+      console.warn(
+        `build-native: WARNING: the native fake Steam library was not built. ${err.message}\n` +
+          'Everything else works; the tests of the real binding will fail with this message until it builds.',
+      );
     } else {
       console.error(`build-native: ${err.message}`);
       process.exit(1);

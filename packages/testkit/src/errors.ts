@@ -59,15 +59,15 @@ export class NetworkDisposedError extends SteamwireError {
   }
 }
 
-/** A conformance harness marked as unsupported a behaviour id the suite does not know. */
-export class UnknownBehaviourError extends SteamwireError {
-  /** The unknown id. */
-  readonly behaviour: string;
-  constructor(behaviour: string, known: readonly string[]) {
-    super(
-      'UNKNOWN_CONFORMANCE_BEHAVIOUR',
-      `Unknown conformance behaviour "${behaviour}"; use one of: ${known.join(', ')}.`,
-    );
-    this.behaviour = behaviour;
+/**
+ * A conformance harness cannot be run: its backend has no row in `STEAM_BEHAVIOUR`, or it tries to
+ * skip behaviours (the suite runs every behaviour on every harness).
+ */
+export class InvalidConformanceHarnessError extends SteamwireError {
+  /** The harness's name. */
+  readonly harness: string;
+  constructor(harness: string, reason: string) {
+    super('INVALID_CONFORMANCE_HARNESS', `Conformance harness "${harness}" cannot run: ${reason}`);
+    this.harness = harness;
   }
 }

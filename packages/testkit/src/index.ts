@@ -10,8 +10,12 @@
 export * from './clock.js';
 export { type FakeNetworkHarnessOptions, fakeNetworkHarness } from './conformance/fake-harness.js';
 export type * from './conformance/harness.js';
+export * from './conformance/steam-behaviour.js';
 export * from './errors.js';
 export * from './link.js';
+export { FakeFriends } from './lobby/fake-friends.js';
+export { FakeLobbies } from './lobby/fake-lobbies.js';
+export { FAKE_APP_ID, type FakeKickOptions, FakeLobbyService } from './lobby/service.js';
 export * from './network.js';
 export { FakePeer } from './peer.js';
 export { SeededRng } from './rng.js';

@@ -7,14 +7,22 @@
 import {
   assertSteamId,
   InvalidArgumentError,
-  P2P_CONNECT_TIMEOUT_MS,
-  P2P_MAX_RELIABLE_BYTES,
   type SteamId,
   steamIdFromAccountId,
 } from '@steamwire/transport-steam';
+import {
+  type BackendRules,
+  backendRules,
+  checkBackend,
+  FAKE_BACKENDS,
+  type FakeBackend,
+  type RuleOverrides,
+} from './backend.js';
 import { RealTimeClock, type RunUntilOptions, type TestClock, VirtualClock } from './clock.js';
+import { type SteamNumbers, steamNumbers } from './conformance/steam-behaviour.js';
 import { DuplicatePeerError, NetworkDisposedError, UnknownPeerError } from './errors.js';
 import { type LinkConditions, validateLinkConditions } from './link.js';
+import { FakeLobbyService } from './lobby/service.js';
 import { FakePeer, type PeerContext } from './peer.js';
 import { SeededRng } from './rng.js';
 import { PeerCore } from './state.js';
@@ -22,7 +30,13 @@ import { createStats, type FakeNetworkStats, snapshotStats } from './stats.js';
 import { Topology } from './topology.js';
 import { Wire } from './wire.js';
 
-/** Options of {@link FakeSteamNetwork}. */
+export { FAKE_BACKENDS, type FakeBackend } from './backend.js';
+
+/**
+ * Options of {@link FakeSteamNetwork}. Every timing and buffer defaults to Steam's number for each
+ * peer's backend (the conformance table `STEAM_BEHAVIOUR`); the overrides below depart from Steam
+ * for every backend at once, for tests that cannot wait that long.
+ */
 export interface FakeSteamNetworkOptions {
   /** Seed of the RNG behind loss, jitter, duplication and reordering. Default 1. */
   seed?: number;
@@ -32,14 +46,26 @@ export interface FakeSteamNetworkOptions {
   realTime?: boolean;
   /** The clock to run on, e.g. one shared with other simulated parts. Default: a new one. */
   clock?: TestClock;
-  /** A session whose remote never answers fails (`sessionConnectFail`) after this long. Default 20 000. */
+  /** Backend of peers created without one. Default `'legacy'`. */
+  backend?: FakeBackend;
+  /** A session whose remote never answers (or vanished) fails after this long. Steam: 20 s legacy, 10 s Messages. */
   connectTimeoutMs?: number;
-  /** `sessionRequest` is re-posted at most this often while an unaccepted peer keeps sending. Default 1000. */
+  /** `sessionRequest` is re-posted at most this often while an unaccepted peer keeps sending. Steam legacy: 1000 (our choice). */
   sessionRequestRepostMs?: number;
-  /** Packets from an unaccepted peer are dropped after being held this long. Default 20 000. */
+  /** Packets from an unaccepted peer are dropped after being held this long. Steam: 20 s legacy, 10 s Messages. */
   unacceptedDropMs?: number;
-  /** Bytes queued or unacknowledged per remote beyond which sends return false. Default 4 MiB. */
+  /** Bytes queued or unacknowledged per remote beyond which sends fail. Steam: 4 MiB legacy (our choice), 512 KiB Messages. */
   maxQueuedBytesPerPeer?: number;
+  /** How long Steam's backend takes to deliver lobby and friends callbacks and call results, ms. Default 20. */
+  lobbyLatencyMs?: number;
+}
+
+/** Options of {@link FakeSteamNetwork.createPeer}. */
+export interface CreatePeerOptions {
+  /** The peer's SteamID. Default: a fresh valid individual SteamID64. */
+  id?: SteamId;
+  /** The Steam API the peer behaves like. Default: the network's `backend` (`'legacy'`). */
+  backend?: FakeBackend;
 }
 
 /** Options of {@link FakeSteamNetwork.setLinkConditions}. */
@@ -53,8 +79,8 @@ const FIRST_AUTO_ACCOUNT = 100_001;
 /** Ports start here; each peer gets the next one, as distinct game clients would. */
 const FIRST_PORT = 27_015;
 
-function positiveMs(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
+function positiveMs(name: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
     throw new InvalidArgumentError(
       name,
@@ -81,14 +107,14 @@ export class FakeSteamNetwork {
   readonly clock: TestClock;
   /** The seed of this network's RNG. */
   readonly seed: number;
-  /** After this long without an answer a send raises `sessionConnectFail`. */
-  readonly connectTimeoutMs: number;
-  /** Upper bound on the interval at which `sessionRequest` is re-posted. */
-  readonly sessionRequestRepostMs: number;
-  /** How long packets from an unaccepted peer are held before they are dropped. */
-  readonly unacceptedDropMs: number;
-  /** Cap on bytes queued per remote. */
-  readonly maxQueuedBytesPerPeer: number;
+  /** Backend of peers created without one. */
+  readonly backend: FakeBackend;
+  /**
+   * Steam's lobby and friends backend of this network: friendships, persona names, launch command
+   * lines, and test controls (kicks, "Join Game" clicks, failing or withheld call results).
+   */
+  readonly lobbyService: FakeLobbyService;
+  private readonly rules: Record<FakeBackend, BackendRules>;
   private readonly topology: Topology;
   private readonly wire: Wire;
   private readonly counters = createStats();
@@ -97,8 +123,8 @@ export class FakeSteamNetwork {
   private readonly context: {
     wire: Wire;
     clock: TestClock;
-    maxQueuedBytesPerPeer: number;
     disposed: boolean;
+    lobbyService: FakeLobbyService;
   };
   private nextAccount = FIRST_AUTO_ACCOUNT;
   private nextPort = 0;
@@ -113,32 +139,71 @@ export class FakeSteamNetwork {
     const rng = new SeededRng(this.seed);
     this.ownsClock = options.clock === undefined;
     this.clock = options.clock ?? (options.realTime === true ? new RealTimeClock() : new VirtualClock());
-    this.connectTimeoutMs = positiveMs('connectTimeoutMs', options.connectTimeoutMs, P2P_CONNECT_TIMEOUT_MS);
-    this.sessionRequestRepostMs = positiveMs('sessionRequestRepostMs', options.sessionRequestRepostMs, 1000);
-    this.unacceptedDropMs = positiveMs('unacceptedDropMs', options.unacceptedDropMs, P2P_CONNECT_TIMEOUT_MS);
-    const cap = options.maxQueuedBytesPerPeer ?? 4 * 1024 * 1024;
-    if (!Number.isSafeInteger(cap) || cap < P2P_MAX_RELIABLE_BYTES) {
+    this.backend = checkBackend(options.backend ?? 'legacy');
+    const overrides: RuleOverrides = {
+      connectTimeoutMs: positiveMs('connectTimeoutMs', options.connectTimeoutMs),
+      sessionRequestRepostMs: positiveMs('sessionRequestRepostMs', options.sessionRequestRepostMs),
+      unacceptedDropMs: positiveMs('unacceptedDropMs', options.unacceptedDropMs),
+      maxQueuedBytesPerPeer: options.maxQueuedBytesPerPeer,
+    };
+    const cap = options.maxQueuedBytesPerPeer;
+    const largest = Math.max(...FAKE_BACKENDS.map((b) => backendRules(b, {}).limits.maxReliableBytes));
+    if (cap !== undefined && (!Number.isSafeInteger(cap) || cap < largest)) {
       throw new InvalidArgumentError(
         'maxQueuedBytesPerPeer',
-        `maxQueuedBytesPerPeer must be an integer of at least ${P2P_MAX_RELIABLE_BYTES} (one largest reliable packet); got ${String(cap)}.`,
+        `maxQueuedBytesPerPeer must be an integer of at least ${largest} (one largest reliable packet); got ${String(cap)}.`,
       );
     }
-    this.maxQueuedBytesPerPeer = cap;
+    this.rules = Object.fromEntries(FAKE_BACKENDS.map((b) => [b, backendRules(b, overrides)])) as Record<
+      FakeBackend,
+      BackendRules
+    >;
     this.topology = new Topology(validateLinkConditions(options.conditions ?? {}));
-    this.wire = new Wire(this.clock, rng, this.topology, this.counters, {
-      connectTimeoutMs: this.connectTimeoutMs,
-      sessionRequestRepostMs: this.sessionRequestRepostMs,
-      unacceptedDropMs: this.unacceptedDropMs,
-    });
-    this.context = { wire: this.wire, clock: this.clock, maxQueuedBytesPerPeer: cap, disposed: false };
+    this.wire = new Wire(this.clock, rng, this.topology, this.counters);
+    const lobbyLatencyMs = options.lobbyLatencyMs ?? 20;
+    if (typeof lobbyLatencyMs !== 'number' || !Number.isFinite(lobbyLatencyMs) || lobbyLatencyMs < 0) {
+      throw new InvalidArgumentError(
+        'lobbyLatencyMs',
+        `lobbyLatencyMs must be a finite number of milliseconds of at least 0; got ${String(lobbyLatencyMs)}.`,
+      );
+    }
+    this.lobbyService = new FakeLobbyService(this.clock, lobbyLatencyMs);
+    this.context = { wire: this.wire, clock: this.clock, disposed: false, lobbyService: this.lobbyService };
   }
 
   /**
-   * Adds a peer. Without `id` it gets a fresh valid individual SteamID64.
-   * @throws InvalidSteamIdError for an invalid `id`; DuplicatePeerError when a live peer has it.
+   * The numbers peers of `backend` run on: Steam's (see `STEAM_BEHAVIOUR`), unless this network's
+   * options override them.
    */
-  createPeer(id?: SteamId): FakePeer {
+  numbers(backend: FakeBackend = this.backend): SteamNumbers {
+    const rules = this.rules[checkBackend(backend)];
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(steamNumbers(rules.backend)) as (keyof SteamNumbers)[])
+      out[key] = rules[key];
+    return Object.freeze(out) as unknown as SteamNumbers;
+  }
+
+  /**
+   * What `receiver` holds from `remote` right now, readable or waiting for accept: the memory Steam
+   * bounds per remote (`recvBufferMessages`, `recvBufferBytes` of the receiver's backend).
+   * @throws UnknownPeerError when no live peer is `receiver`.
+   */
+  heldFrom(receiver: SteamId, remote: SteamId): { readonly packets: number; readonly bytes: number } {
+    const session = this.core(receiver).sessions.get(remote);
+    return { packets: session?.rxCount ?? 0, bytes: session?.rxBytes ?? 0 };
+  }
+
+  /**
+   * Adds a peer, behaving like `backend` (default: the network's). Without `id` it gets a fresh valid
+   * individual SteamID64. A bare SteamID is accepted as `{ id }`. Peers on different backends cannot
+   * reach each other, as each Steam API keeps its own sessions.
+   * @throws InvalidSteamIdError for an invalid `id`; DuplicatePeerError when a live peer has it;
+   *   InvalidArgumentError for an unknown backend.
+   */
+  createPeer(options: CreatePeerOptions | SteamId = {}): FakePeer {
     this.alive();
+    const { id, backend = this.backend } = typeof options === 'bigint' ? { id: options } : options;
+    const rules = this.rules[checkBackend(backend)];
     let steamId: SteamId;
     if (id === undefined) {
       do steamId = steamIdFromAccountId(this.nextAccount++);
@@ -148,7 +213,7 @@ export class FakeSteamNetwork {
       if (this.fakePeers.has(steamId)) throw new DuplicatePeerError(steamId);
     }
     this.usedIds.add(steamId);
-    const core = new PeerCore(steamId, FIRST_PORT + (this.nextPort++ % 30_000));
+    const core = new PeerCore(steamId, FIRST_PORT + (this.nextPort++ % 30_000), rules);
     const peer = new FakePeer(core, this.context as PeerContext);
     this.fakePeers.set(steamId, peer);
     this.topology.peers.set(steamId, core);
@@ -266,6 +331,14 @@ export class FakeSteamNetwork {
     this.topology.peers.delete(id);
     this.topology.version++;
     this.fakePeers.delete(id);
+    // Its Steam is gone: it drops out of its lobbies (disconnected) and its pending lobby calls reject.
+    this.lobbyService.detach(id);
+  }
+
+  /** Makes `a` and `b` Steam friends (or not); see {@link FakeLobbyService.setFriends}. */
+  setFriends(a: SteamId, b: SteamId, friends = true): void {
+    this.alive();
+    this.lobbyService.setFriends(a, b, friends);
   }
 
   /** Lets `ms` milliseconds pass on the network's clock (instantly on a virtual clock). */

@@ -1,7 +1,8 @@
 /**
- * {@link FakePeer}: one peer of a {@link FakeSteamNetwork}, implementing `P2PNetworking` with
- * Steam's behaviour (session requests, accept, connect-fail, size limits, channels), checked
- * arguments and no native code.
+ * {@link FakePeer}: one peer of a {@link FakeSteamNetwork}, implementing `P2PNetworking` as the real
+ * binding does over the peer's backend (legacy `ISteamNetworking` or `ISteamNetworkingMessages`):
+ * session requests, accept, connect-fail, size limits, channels, send failures and their reasons,
+ * with checked arguments and no native code. The numbers come from the backend's rules.
  * @packageDocumentation
  */
 import { EventEmitter } from 'node:events';
@@ -9,7 +10,6 @@ import {
   type Clock,
   InvalidArgumentError,
   isValidSteamId,
-  LEGACY_P2P_LIMITS,
   type P2PLimits,
   type P2PNetworking,
   type P2PNetworkingEvents,
@@ -17,35 +17,43 @@ import {
   P2PSend,
   type P2PSendFailure,
   type P2PSendFailureReason,
+  P2PSessionError,
   type P2PSessionState,
   type SteamId,
   type TypedEmitter,
 } from '@steamwire/transport-steam';
+import type { FakeBackend } from './backend.js';
 import { NetworkDisposedError } from './errors.js';
-import { type PeerCore, Session } from './state.js';
+import type { Deque } from './internal/deque.js';
+import type { LobbyEndpoint } from './lobby/endpoint.js';
+import { FakeFriends } from './lobby/fake-friends.js';
+import { FakeLobbies } from './lobby/fake-lobbies.js';
+import type { FakeLobbyService } from './lobby/service.js';
+import { Packet, type PeerCore, Session } from './state.js';
 import type { Wire } from './wire.js';
+import { release } from './wire-receive.js';
 
 /** 127.0.0.1 as the host-order uint32 Steam reports in `m_nRemoteIP`. */
 const LOOPBACK_IP = 0x7f000001;
 const MAX_INT32 = 0x7fffffff;
 const MAX_UINT32 = 0xffffffff;
+/** `k_EResultIgnored`: a no-delay message dropped because the connection is not ready. */
+const RESULT_IGNORED = 41;
 
 /** What a peer needs from its network. @internal */
 export interface PeerContext {
   readonly wire: Wire;
   /** The network's clock. */
   readonly clock: Clock;
-  /** Cap on bytes queued or unacknowledged per remote, beyond which sends return false. */
-  readonly maxQueuedBytesPerPeer: number;
   /** True once the network is disposed. */
   readonly disposed: boolean;
+  /** The network's lobby and friends backend. */
+  readonly lobbyService: FakeLobbyService;
 }
 
-const failures = new Map<P2PSendFailureReason, P2PSendFailure>(
-  (['tooLarge', 'invalidSteamId', 'limitExceeded', 'noConnection', 'ignored', 'failed'] as const).map(
-    (reason) => [reason, Object.freeze({ reason })],
-  ),
-);
+function failure(reason: P2PSendFailureReason, result: number | null): P2PSendFailure {
+  return Object.freeze(result === null ? { reason } : { reason, result });
+}
 
 function checkChannel(channel: unknown): number {
   if (channel === undefined) return 0;
@@ -58,6 +66,9 @@ function checkChannel(channel: unknown): number {
   return channel;
 }
 
+/** The send failures a fake peer reports itself. */
+type Refusal = 'tooLarge' | 'invalidSteamId' | 'limitExceeded' | 'ignored';
+
 const EmitterBase = EventEmitter as unknown as new () => TypedEmitter<P2PNetworkingEvents>;
 
 /**
@@ -68,9 +79,19 @@ const EmitterBase = EventEmitter as unknown as new () => TypedEmitter<P2PNetwork
 export class FakePeer extends EmitterBase implements P2PNetworking {
   /** This peer's SteamID. */
   readonly localSteamId: SteamId;
-  /** The legacy `ISteamNetworking` limits: 1200 bytes unreliable, 1 MiB reliable. */
-  readonly limits: P2PLimits = LEGACY_P2P_LIMITS;
+  /** The Steam API this peer behaves like. */
+  readonly backend: FakeBackend;
+  /** The backend's limits: 1200 bytes unreliable; 1 MiB reliable (legacy) or 512 KiB (Messages). */
+  readonly limits: P2PLimits;
+  /** This peer's Steam lobbies (`ISteamMatchmaking`); events fire from {@link FakePeer.runCallbacks}. */
+  readonly lobbies: FakeLobbies;
+  /** This peer's Steam friends and launch APIs; events fire from {@link FakePeer.runCallbacks}. */
+  readonly friends: FakeFriends;
   private failure: P2PSendFailure | null = null;
+  private readonly refusals: Record<Refusal, P2PSendFailure>;
+  /** The session a send to oneself is attributed to, on backends that loop back locally. */
+  private selfSession: Session | null = null;
+  private readonly lobbyEndpoint: LobbyEndpoint;
 
   /** @internal Use `FakeSteamNetwork.createPeer()`. */
   constructor(
@@ -80,6 +101,17 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   ) {
     super();
     this.localSteamId = core.steamId;
+    this.backend = core.rules.backend;
+    this.limits = core.rules.limits;
+    this.refusals = {
+      tooLarge: failure('tooLarge', null),
+      invalidSteamId: failure('invalidSteamId', null),
+      limitExceeded: failure('limitExceeded', core.rules.sendBufferResult),
+      ignored: failure('ignored', RESULT_IGNORED),
+    };
+    this.lobbyEndpoint = context.lobbyService.attach(core.steamId);
+    this.lobbies = new FakeLobbies(context.lobbyService, this.lobbyEndpoint, () => this.runCallbacks());
+    this.friends = new FakeFriends(context.lobbyService, this.lobbyEndpoint, () => this.runCallbacks());
   }
 
   /**
@@ -104,7 +136,10 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
     return true;
   }
 
-  /** Allows or forbids the relay for sessions created from now on. @returns true. */
+  /**
+   * Allows or forbids the relay (legacy: for sessions created from now on; Messages: recorded only,
+   * relaying is a global Steam setting there). @returns true.
+   */
   allowP2PPacketRelay(allow: boolean): boolean {
     this.alive();
     if (typeof allow !== 'boolean') {
@@ -118,6 +153,7 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   closeP2PChannelWithUser(remote: SteamId, channel: number): boolean {
     this.alive();
     const ch = checkChannel(channel);
+    if (this.isLocalLoopback(remote)) return this.closeLoopback(ch);
     const session = isValidSteamId(remote) ? this.core.sessions.get(remote) : undefined;
     return session !== undefined && this.context.wire.closeChannel(session, ch);
   }
@@ -125,6 +161,7 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   /** Closes the session with `remote`, dropping its data both ways. @returns false when there was none. */
   closeP2PSessionWithUser(remote: SteamId): boolean {
     this.alive();
+    if (this.isLocalLoopback(remote)) return this.closeLoopback(null);
     const session = isValidSteamId(remote) ? this.core.sessions.get(remote) : undefined;
     if (session === undefined) return false;
     this.context.wire.close(session);
@@ -134,19 +171,36 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   /** The state of the session with `remote`, or `null` when there is none. */
   getP2PSessionState(remote: SteamId): P2PSessionState | null {
     this.alive();
+    if (this.isLocalLoopback(remote)) {
+      if (!this.core.loopbackOpen) return null;
+      return {
+        connectionActive: true,
+        connecting: false,
+        sessionError: P2PSessionError.None,
+        usingRelay: false,
+        bytesQueuedForSend: 0,
+        packetsQueuedForSend: 0,
+        remoteIp: LOOPBACK_IP,
+        remotePort: 0,
+      };
+    }
     const session = isValidSteamId(remote) ? this.core.sessions.get(remote) : undefined;
     if (session === undefined) return null;
     const topology = this.context.wire.topology;
     const usingRelay = topology.usesRelay(session);
     const active = session.accepted && session.heard;
     const direct = active && !usingRelay;
+    const counted = this.core.rules.reportsPacketCount;
     return {
       connectionActive: active,
       connecting: session.accepted && !session.heard && session.waitingSince >= 0,
       sessionError: session.sessionError,
       usingRelay,
-      bytesQueuedForSend: session.queuedBytes + session.inFlightBytes,
-      packetsQueuedForSend: session.outbound.length + session.inFlightPackets,
+      // Legacy counts what is not yet acknowledged; Messages reports only bytes not yet sent.
+      bytesQueuedForSend: session.queuedBytes + session.nagleBytes + (counted ? session.inFlightBytes : 0),
+      packetsQueuedForSend: counted
+        ? session.outbound.length + session.nagle.length + session.inFlightPackets
+        : 0,
       remoteIp: direct ? LOOPBACK_IP : 0,
       remotePort: direct ? (topology.peers.get(remote)?.port ?? 0) : 0,
     };
@@ -169,6 +223,7 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
     const ch = checkChannel(channel);
     const p = this.core.inbox.get(ch)?.shift();
     if (p === undefined) return null;
+    release(p); // read: it no longer counts against the receive buffer
     // Steam copies at most `size` bytes and discards the rest of the packet.
     const data = size < p.data.length ? p.data.slice(0, size) : p.data;
     return { data, remoteSteamId: p.session.owner.steamId };
@@ -176,7 +231,8 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
 
   /**
    * Sends `data` to `remote`. @returns true when queued; false when too large, `remote` is invalid,
-   * or too many bytes are queued for it (see {@link FakePeer.lastSendFailure}).
+   * too many bytes are queued for it, or (Messages) a no-delay packet meets a session that is not
+   * connected yet (see {@link FakePeer.lastSendFailure}).
    */
   sendP2PPacket(remote: SteamId, data: Uint8Array, sendType: P2PSend, channel?: number): boolean {
     this.alive();
@@ -193,37 +249,40 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
       );
     }
     const ch = checkChannel(channel);
-    let session = this.core.sessions.get(remote);
+    const core = this.core;
+    const rules = core.rules;
+    let session = core.sessions.get(remote);
     if (session === undefined && !isValidSteamId(remote)) return this.refuse('invalidSteamId');
     const max = sendType >= P2PSend.Reliable ? this.limits.maxReliableBytes : this.limits.maxUnreliableBytes;
     if (data.length > max) return this.refuse('tooLarge');
+    if (rules.localLoopback && remote === core.steamId) return this.sendToSelf(data, ch);
     const wire = this.context.wire;
-    if (sendType === P2PSend.UnreliableNoDelay && (session === undefined || !session.heard)) {
-      // Steam drops no-delay packets while the connection is not established yet.
+    const held = session === undefined ? 0 : session.queuedBytes + session.inFlightBytes + session.nagleBytes;
+    if (held + data.length > rules.sendBufferBytes) return this.refuse('limitExceeded');
+    session ??= wire.openSession(core, remote, rules.relayPerSession ? core.allowRelay : true);
+    wire.accept(session); // sending to a peer accepts its session implicitly
+    session.openChannels.add(ch);
+    if (sendType === P2PSend.UnreliableNoDelay && !session.heard) {
+      // Steam drops no-delay packets while the connection is not established yet, though the send
+      // starts connecting; legacy says the send worked, Messages says k_EResultIgnored.
+      wire.probe(session, ch);
+      if (rules.noDelayBeforeConnected === 'ignored') return this.refuse('ignored');
       wire.stats.sent++;
       wire.stats.bytesSent += data.length;
       wire.stats.dropped.notConnected++;
       this.failure = null;
       return true;
     }
-    if (session === undefined) {
-      session = new Session(this.core, remote, this.core.allowRelay);
-      this.core.sessions.set(remote, session);
-    }
-    if (session.queuedBytes + session.inFlightBytes + data.length > this.context.maxQueuedBytesPerPeer) {
-      return this.refuse('limitExceeded');
-    }
-    wire.accept(session); // sending to a peer accepts its session implicitly
-    session.openChannels.add(ch);
     // A private copy: the caller may reuse its buffer as soon as this returns.
     wire.send(session, new Uint8Array(data), sendType, ch);
     this.failure = null;
     return true;
   }
 
-  /** Fires the pending `sessionRequest` / `sessionConnectFail` events. Call once per frame. */
+  /** Fires the pending `sessionRequest` / `sessionConnectFail` events, and those of `lobbies` and `friends`. Call once per frame. */
   runCallbacks(): void {
     if (this.context.disposed) return;
+    this.lobbyEndpoint.run();
     const queue = this.core.callbacks;
     // Only the callbacks pending now; those posted by handlers wait for the next call.
     for (let n = queue.length; n > 0; n--) {
@@ -234,11 +293,43 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
     }
   }
 
-  private refuse(reason: P2PSendFailureReason): false {
-    this.failure = failures.get(reason) ?? { reason };
-    const rejected = this.context.wire.stats.rejected;
-    if (reason === 'tooLarge' || reason === 'invalidSteamId' || reason === 'limitExceeded')
-      rejected[reason]++;
+  /** True when a send to `remote` would take the binding's local loopback (Messages, to oneself). */
+  private isLocalLoopback(remote: SteamId): boolean {
+    return this.core.rules.localLoopback && remote === this.core.steamId;
+  }
+
+  /** The binding's loopback: the packet is readable at once, never touching Steam. */
+  private sendToSelf(data: Uint8Array, channel: number): true {
+    const core = this.core;
+    const wire = this.context.wire;
+    this.selfSession ??= new Session(core, core.steamId, false, this.context.clock.now());
+    core.loopbackOpen = true;
+    wire.stats.sent++;
+    wire.stats.bytesSent += data.length;
+    wire.makeReadable(core, new Packet(this.selfSession, 0, new Uint8Array(data), P2PSend.Reliable, channel));
+    this.failure = null;
+    return true;
+  }
+
+  /** The binding's close of the loopback: drops what waits from oneself (on `channel`, or all). */
+  private closeLoopback(channel: number | null): boolean {
+    const core = this.core;
+    const self = core.steamId;
+    let dropped = 0;
+    for (const [ch, inbox] of core.inbox) {
+      if (channel === null || ch === channel)
+        dropped += inbox.filter((p) => p.session.owner.steamId !== self);
+    }
+    const was = core.loopbackOpen;
+    if (channel === null || [...core.inbox.values()].every((q: Deque<Packet>) => q.length === 0)) {
+      core.loopbackOpen = false;
+    }
+    return channel === null ? was : was || dropped > 0;
+  }
+
+  private refuse(reason: Refusal): false {
+    this.failure = this.refusals[reason];
+    this.context.wire.stats.rejected[reason]++;
     return false;
   }
 

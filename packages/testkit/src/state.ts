@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 import type { P2PSend, P2PSessionError, SteamId } from '@steamwire/transport-steam';
+import type { BackendRules } from './backend.js';
 import { Deque } from './internal/deque.js';
 import type { LinkConditions } from './link.js';
 
@@ -23,6 +24,10 @@ export const TaskKind = {
   Purge: 4,
   /** The answer to a session request reaches the requester. */
   Answer: 5,
+  /** `ReliableWithBuffering` data has waited its Nagle delay and goes out. */
+  Nagle: 6,
+  /** A session may have been idle long enough to close (backends with an idle timeout). */
+  Idle: 7,
 } as const;
 
 /** One packet from its send to its read: queued, in flight, held, then in an inbox. */
@@ -31,6 +36,10 @@ export class Packet {
   at = 0;
   seq = 0;
   readonly kind: number = TaskKind.Arrive;
+  /** The receiver's session that counts this packet against its receive buffer, once held or readable. */
+  rx: Session | null = null;
+  /** A connection probe (a no-delay send before the connection): it raises a request, carries nothing. */
+  probe = false;
   constructor(
     /** The sender's session with the destination. */
     readonly session: Session,
@@ -89,10 +98,14 @@ export class PeerCore {
   /** Readable packets per channel, in arrival order, from any remote. */
   readonly inbox = new Map<number, Deque<Packet>>();
   readonly callbacks = new Deque<PendingCallback>();
+  /** A send to oneself opened the local loopback (backends whose binding loops back in JS). */
+  loopbackOpen = false;
   constructor(
     readonly steamId: SteamId,
     /** The UDP port others see when connected directly. */
     readonly port: number,
+    /** The rules of this peer's backend. */
+    readonly rules: BackendRules,
   ) {}
 
   /** Queues a callback for the next `runCallbacks()`. */
@@ -134,10 +147,24 @@ export class Session {
   readonly streams = new Map<number, Stream>();
   /** Channels used with this remote (sent or received); closing the last one closes the session. */
   readonly openChannels = new Set<number>();
+  /** `ReliableWithBuffering` packets waiting for the Nagle delay, a flush, or enough bytes. */
+  readonly nagle = new Deque<Packet>();
+  nagleBytes = 0;
+  /** When the oldest packet now in {@link nagle} was buffered. */
+  nagleSince = 0;
+  /** Messages and payload bytes held for the owner from the remote (readable or awaiting accept). */
+  rxCount = 0;
+  rxBytes = 0;
+  /** When the session was created (an unaccepted Messages connection ends a hold time later). */
+  readonly createdAt: number;
+  /** Last send, accept or connection on this side (idle timeout). */
+  lastUsedAt: number;
   readonly pumpTask: Task;
   readonly checkTask: Task;
   readonly purgeTask: Task;
   readonly answerTask: Task;
+  readonly nagleTask: Task;
+  readonly idleTask: Task;
   /**
    * The remote's own session for this pair, cached so that the hot path skips two map lookups;
    * valid while it is open and belongs to the live peer with that SteamID.
@@ -152,11 +179,16 @@ export class Session {
     readonly remote: SteamId,
     /** Relay allowed when the session was created (`allowP2PPacketRelay` affects new sessions only). */
     readonly relayAllowed: boolean,
+    now: number,
   ) {
+    this.createdAt = now;
+    this.lastUsedAt = now;
     this.pumpTask = new Task(TaskKind.Pump, this, 0);
     this.checkTask = new Task(TaskKind.Check, this, 0);
     this.purgeTask = new Task(TaskKind.Purge, this, 0);
     this.answerTask = new Task(TaskKind.Answer, this, 0);
+    this.nagleTask = new Task(TaskKind.Nagle, this, 0);
+    this.idleTask = new Task(TaskKind.Idle, this, 0);
   }
 
   /** True for a session with oneself (send to self). */

@@ -17,8 +17,10 @@ export interface FakeDropCounts {
   channelClosed: number;
   /** Packets queued or in flight when their session failed to connect (or broke). */
   connectFailed: number;
-  /** Packets held from an unaccepted peer for longer than `unacceptedDropMs`. */
+  /** Packets held from an unaccepted peer for longer than the hold time (or whose unaccepted connection ended). */
   unacceptedTimeout: number;
+  /** Unreliable packets that found the receiver's buffer for their sender full (Steam drops them). */
+  receiveBufferFull: number;
 }
 
 /** Sends `sendP2PPacket` refused (it returned false). */
@@ -29,6 +31,8 @@ export interface FakeRejectCounts {
   invalidSteamId: number;
   /** Too many bytes already queued for that peer. */
   limitExceeded: number;
+  /** `UnreliableNoDelay` before the session was connected, on a backend that refuses it (Messages: `Ignored`). */
+  ignored: number;
 }
 
 /** A snapshot of the network's counters. */
@@ -45,6 +49,11 @@ export interface FakeNetworkStats {
   duplicated: number;
   /** Reliable retransmissions (one per simulated loss, or per try while the peer was unreachable). */
   retransmitted: number;
+  /**
+   * Reliable deliveries put off because the receiver's buffer for that sender was full: not
+   * acknowledged, so the sender keeps them and resends after a round trip.
+   */
+  receiverFull: number;
   /** Packets that never became readable, by reason. */
   dropped: FakeDropCounts;
   /** Readable packets thrown away unread because their session or channel was closed. */
@@ -62,6 +71,7 @@ export function createStats(): FakeNetworkStats {
     bytesDelivered: 0,
     duplicated: 0,
     retransmitted: 0,
+    receiverFull: 0,
     dropped: {
       loss: 0,
       unreachable: 0,
@@ -70,9 +80,10 @@ export function createStats(): FakeNetworkStats {
       channelClosed: 0,
       connectFailed: 0,
       unacceptedTimeout: 0,
+      receiveBufferFull: 0,
     },
     discardedUnread: 0,
-    rejected: { tooLarge: 0, invalidSteamId: 0, limitExceeded: 0 },
+    rejected: { tooLarge: 0, invalidSteamId: 0, limitExceeded: 0, ignored: 0 },
   };
 }
 

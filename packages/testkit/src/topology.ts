@@ -93,12 +93,15 @@ export class Topology {
   }
 
   /**
-   * True when `session` has a route to its remote right now: the remote exists, both are online,
-   * no partition separates them, and a relay-only link may use the relay for this session.
+   * True when `session` has a route to its remote right now: the remote exists on the same backend,
+   * both are online, no partition separates them, and a relay-only link may use the relay for this
+   * session.
    */
   routeUp(session: Session): boolean {
     const to = this.peers.get(session.remote);
     if (to === undefined || !this.linkUp(session.owner, to)) return false;
+    // Each Steam API keeps its own sessions: a peer on another backend is not there for this one.
+    if (to.rules.backend !== session.owner.rules.backend) return false;
     return session.relayAllowed || !this.sessionConditions(session).relayOnly;
   }
 

@@ -1,50 +1,39 @@
 /**
- * Moves packets through simulated time: send queues under a bandwidth cap, loss, jitter,
- * duplication and reordering on the way, reliable streams that hold order through retransmissions,
- * session requests and answers, connect timeouts, and expiry of packets an unaccepted peer sent.
+ * Moves packets through simulated time, for every backend alike: send queues under a bandwidth cap,
+ * Nagle buffering, loss, jitter, duplication and reordering on the way, and reliable streams that
+ * hold order through retransmissions. Arrival (receive buffers, holding for accept, session
+ * requests) lives in `wire-receive.ts`; timeouts and timers in `wire-timers.ts`. Each peer's
+ * backend rules (`backend.ts`) decide the numbers.
  *
  * Everything scheduled lives in one binary heap ordered by (time, insertion), driven by a single
  * clock timer armed for the earliest item: O(log n) per packet, no closure per packet.
  * @internal
  * @packageDocumentation
  */
-import { P2PSend, P2PSessionError, type TimerHandle } from '@steamwire/transport-steam';
+import { P2PSend, type SteamId, type TimerHandle } from '@steamwire/transport-steam';
 import type { TestClock } from './clock.js';
 import { Deque } from './internal/deque.js';
 import { MinHeap } from './internal/heap.js';
+import { onTick, roundTrip } from './internal/timing.js';
 import type { LinkConditions } from './link.js';
 import type { SeededRng } from './rng.js';
 import { Packet, type PeerCore, Session, Stream, type Task, TaskKind } from './state.js';
 import type { FakeNetworkStats } from './stats.js';
 import type { Topology } from './topology.js';
-
-/** Timing rules of the simulated Steam. */
-export interface WireOptions {
-  readonly connectTimeoutMs: number;
-  readonly sessionRequestRepostMs: number;
-  readonly unacceptedDropMs: number;
-}
+import { closeChannel, closeSession } from './wire-close.js';
+import { Arrival, arrive, release, type WireOps } from './wire-receive.js';
+import { onAnswer, onCheck, onIdle, onNagle, onPurge } from './wire-timers.js';
 
 type Scheduled = Packet | Task;
 
-/**
- * Deliveries happen on whole milliseconds (rounded up). Arrivals that fall within the same
- * millisecond then share one clock firing instead of one each, which is what keeps hundreds of
- * jittery peers fast on the virtual clock; finer precision would make tests slower, not truer.
- */
-const onTick = Math.ceil;
+const EMPTY = new Uint8Array(0);
 
 function isReliable(sendType: number): boolean {
   return sendType === P2PSend.Reliable || sendType === P2PSend.ReliableWithBuffering;
 }
 
-/** One round trip on a link: the delay a retransmission adds. At least 1 ms, so retries always move time. */
-function roundTrip(c: LinkConditions, relayed: boolean): number {
-  return Math.max(1, 2 * (c.latencyMs + (relayed ? c.relayLatencyMs : 0)) + c.jitterMs);
-}
-
 /** The packet mover of one network. */
-export class Wire {
+export class Wire implements WireOps {
   private readonly heap = new MinHeap<Scheduled>();
   private timer: TimerHandle | null = null;
   private armedAt = Number.POSITIVE_INFINITY;
@@ -59,10 +48,17 @@ export class Wire {
     private readonly rng: SeededRng,
     readonly topology: Topology,
     readonly stats: FakeNetworkStats,
-    readonly options: WireOptions,
   ) {}
 
   // ---- entry points used by peers -------------------------------------------------------------
+
+  /** A new session of `owner` with `remote`, registered with its owner. */
+  openSession(owner: PeerCore, remote: SteamId, relayAllowed: boolean): Session {
+    const session = new Session(owner, remote, relayAllowed, this.clock.now());
+    owner.sessions.set(remote, session);
+    this.markUsed(session);
+    return session;
+  }
 
   /** Queues a validated, copied packet on `session` (which the caller has accepted). */
   send(session: Session, data: Uint8Array, sendType: P2PSend, channel: number): void {
@@ -70,16 +66,59 @@ export class Wire {
     const stats = this.stats;
     stats.sent++;
     stats.bytesSent += data.length;
+    this.markUsed(session);
     if (session.waitingSince < 0) {
       // Sending starts a wait for the remote: an answer while connecting, any sign of life after.
       session.waitingSince = now;
-      this.schedule(session.checkTask, now + this.options.connectTimeoutMs);
+      const rules = session.owner.rules;
+      const limit = session.heard ? rules.connectionLostTimeoutMs : rules.connectTimeoutMs;
+      this.schedule(session.checkTask, now + limit);
     }
     const packet = new Packet(session, session.epoch, data, sendType, channel);
-    session.outbound.push(packet);
-    session.queuedBytes += data.length;
-    if (!session.pumpTask.scheduled) this.pump(session, now);
+    const delay = session.owner.rules.bufferingDelayMs;
+    if (sendType === P2PSend.ReliableWithBuffering && delay > 0) {
+      // Nagle: wait for more data, a flush, or the delay (Steam coalesces such sends).
+      if (session.nagle.length === 0) {
+        session.nagleSince = now;
+        this.schedule(session.nagleTask, now + delay);
+      }
+      session.nagle.push(packet);
+      session.nagleBytes += data.length;
+      if (session.nagleBytes >= session.owner.rules.bufferingFlushBytes) this.flushNagle(session, now);
+      this.arm();
+      return;
+    }
+    // A plain reliable send forces out what was buffered before it, keeping the reliable order.
+    if (sendType === P2PSend.Reliable && session.nagle.length > 0) this.flushNagle(session, now);
+    this.enqueue(session, packet, now);
     this.arm();
+  }
+
+  /**
+   * Starts connecting `session` without data: Steam drops a no-delay packet sent before the
+   * connection, but the attempt it starts still reaches the remote (a session request there).
+   */
+  probe(session: Session, channel: number): void {
+    const now = this.clock.now();
+    this.markUsed(session);
+    if (session.waitingSince < 0) {
+      session.waitingSince = now;
+      this.schedule(session.checkTask, now + session.owner.rules.connectTimeoutMs);
+    }
+    if (this.topology.routeUp(session)) {
+      const p = new Packet(session, session.epoch, EMPTY, P2PSend.UnreliableNoDelay, channel);
+      p.probe = true;
+      p.at = onTick(now + this.oneWay(session));
+      this.heap.push(p);
+    }
+    this.arm();
+  }
+
+  /** Moves every buffered `ReliableWithBuffering` packet of `session` to its send queue, in order. */
+  flushNagle(session: Session, now: number): void {
+    session.nagleBytes = 0;
+    for (let p = session.nagle.shift(); p !== undefined; p = session.nagle.shift())
+      this.enqueue(session, p, now);
   }
 
   /** Accepts `session` on its owner's side: held packets become readable, and the requester is answered. */
@@ -88,10 +127,15 @@ export class Wire {
     const now = this.clock.now();
     session.accepted = true;
     session.acceptedAt = now;
-    const dropAfter = this.options.unacceptedDropMs;
+    this.markUsed(session);
+    const holdFor = session.owner.rules.unacceptedHoldMs;
     for (let p = session.held.shift(); p !== undefined; p = session.held.shift()) {
-      if (p.at + dropAfter <= now) this.stats.dropped.unacceptedTimeout++;
-      else this.deliver(session.owner, p);
+      if (p.at + holdFor <= now) {
+        release(p);
+        this.stats.dropped.unacceptedTimeout++;
+      } else {
+        this.makeReadable(session.owner, p);
+      }
     }
     if (session.heard) {
       this.schedule(session.answerTask, onTick(now + this.oneWay(session)));
@@ -101,19 +145,7 @@ export class Wire {
 
   /** Closes `session`: drops what it queued, sent, held or made readable, and forgets it. */
   close(session: Session): void {
-    const dropped = session.outbound.length + session.inFlightPackets + session.held.length;
-    this.stats.dropped.sessionClosed += dropped;
-    this.clearSending(session);
-    session.held.clear();
-    session.closed = true;
-    session.owner.sessions.delete(session.remote);
-    const remote = session.remote;
-    for (const channel of session.openChannels) {
-      const inbox = session.owner.inbox.get(channel);
-      if (inbox !== undefined)
-        this.stats.discardedUnread += inbox.filter((p) => p.session.owner.steamId !== remote);
-    }
-    session.openChannels.clear();
+    closeSession(this, session);
   }
 
   /**
@@ -122,32 +154,7 @@ export class Wire {
    * @returns false when the channel was not open.
    */
   closeChannel(session: Session, channel: number): boolean {
-    if (!session.openChannels.has(channel)) return false;
-    if (session.openChannels.size === 1) {
-      this.close(session);
-      return true;
-    }
-    session.openChannels.delete(channel);
-    const stats = this.stats;
-    let bytes = 0;
-    stats.dropped.channelClosed += session.outbound.filter((p) => {
-      if (p.channel !== channel) return true;
-      bytes += p.data.length;
-      return false;
-    });
-    session.queuedBytes -= bytes;
-    const stream = session.streams.get(channel);
-    if (stream !== undefined) {
-      stats.dropped.channelClosed += stream.queue.length;
-      for (const p of stream.queue) session.inFlightBytes -= p.data.length;
-      session.inFlightPackets -= stream.queue.length;
-      session.streams.delete(channel); // its pending task finds itself orphaned and stops
-    }
-    stats.dropped.channelClosed += session.held.filter((p) => p.channel !== channel);
-    const inbox = session.owner.inbox.get(channel);
-    const remote = session.remote;
-    if (inbox !== undefined) stats.discardedUnread += inbox.filter((p) => p.session.owner.steamId !== remote);
-    return true;
+    return closeChannel(this, session, channel);
   }
 
   /** Re-tries every session whose packets wait for a route (after the topology changed). */
@@ -168,17 +175,53 @@ export class Wire {
     this.blocked.clear();
   }
 
-  // ---- scheduling -----------------------------------------------------------------------------
+  // ---- shared with wire-receive.ts and wire-timers.ts -----------------------------------------
 
-  private schedule(task: Task, at: number): void {
+  /** A send, accept or connection on this side: the idle timeout starts again. */
+  markUsed(session: Session): void {
+    session.lastUsedAt = this.clock.now();
+    const idle = session.owner.rules.idleTimeoutMs;
+    if (idle !== null) this.schedule(session.idleTask, session.lastUsedAt + idle);
+  }
+
+  /** Makes a counted packet readable by `to`. */
+  makeReadable(to: PeerCore, p: Packet): void {
+    let inbox = to.inbox.get(p.channel);
+    if (inbox === undefined) {
+      inbox = new Deque<Packet>();
+      to.inbox.set(p.channel, inbox);
+    }
+    inbox.push(p);
+    this.stats.delivered++;
+    this.stats.bytesDelivered += p.data.length;
+  }
+
+  /** Schedules `task` at `at` unless it is already scheduled. */
+  schedule(task: Task, at: number): void {
     if (task.scheduled) return;
     task.scheduled = true;
     task.at = at;
     this.heap.push(task);
   }
 
+  /** Drops everything `session` queued, buffered or has in flight, and starts a new epoch. */
+  clearSending(session: Session): number {
+    const dropped = session.outbound.length + session.inFlightPackets + session.nagle.length;
+    session.epoch++;
+    session.outbound.clear();
+    session.nagle.clear();
+    session.nagleBytes = 0;
+    session.queuedBytes = 0;
+    session.inFlightBytes = 0;
+    session.inFlightPackets = 0;
+    session.nextFreeAt = 0;
+    session.streams.clear(); // pending stream tasks find themselves orphaned and stop
+    this.blocked.delete(session);
+    return dropped;
+  }
+
   /** Keeps one clock timer armed for the earliest scheduled item. */
-  private arm(): void {
+  arm(): void {
     if (this.processing || this.disposed) return;
     const next = this.heap.peek();
     if (next === undefined) return;
@@ -189,6 +232,14 @@ export class Wire {
     this.armedAt = next.at;
     this.timer = this.clock.setTimeout(this.fire, next.at - this.clock.now());
   }
+
+  /** One-way delay of `session`'s link. */
+  oneWay(session: Session): number {
+    const c = this.topology.sessionConditions(session);
+    return c.latencyMs + (this.topology.usesRelay(session) ? c.relayLatencyMs : 0);
+  }
+
+  // ---- scheduling -----------------------------------------------------------------------------
 
   private onTimer(): void {
     this.timer = null;
@@ -209,34 +260,44 @@ export class Wire {
   }
 
   private dispatch(item: Scheduled, now: number): void {
-    switch (item.kind) {
-      case TaskKind.Arrive:
-        if (!this.arrive(item as Packet, now)) this.stats.dropped.unreachable++;
-        return;
+    if (item.kind === TaskKind.Arrive) {
+      if (arrive(this, item as Packet, now) === Arrival.Unreachable) this.stats.dropped.unreachable++;
+      return;
+    }
+    const task = item as Task;
+    task.scheduled = false;
+    switch (task.kind) {
       case TaskKind.Stream:
-        (item as Task).scheduled = false;
-        this.onStream(item as Task, now);
-        return;
+        this.onStream(task, now);
+        break;
       case TaskKind.Pump:
-        (item as Task).scheduled = false;
-        this.pump((item as Task).session, now);
-        return;
+        this.pump(task.session, now);
+        break;
       case TaskKind.Check:
-        (item as Task).scheduled = false;
-        this.onCheck((item as Task).session, now);
-        return;
+        onCheck(this, task.session, now);
+        break;
       case TaskKind.Purge:
-        (item as Task).scheduled = false;
-        this.onPurge((item as Task).session, now);
-        return;
+        onPurge(this, task.session, now);
+        break;
       case TaskKind.Answer:
-        (item as Task).scheduled = false;
-        this.onAnswer((item as Task).session, now);
-        return;
+        onAnswer(this, task.session, now);
+        break;
+      case TaskKind.Nagle:
+        onNagle(this, task.session, now);
+        break;
+      case TaskKind.Idle:
+        onIdle(this, task.session, now);
+        break;
     }
   }
 
   // ---- sending --------------------------------------------------------------------------------
+
+  private enqueue(session: Session, packet: Packet, now: number): void {
+    session.outbound.push(packet);
+    session.queuedBytes += packet.data.length;
+    if (!session.pumpTask.scheduled) this.pump(session, now);
+  }
 
   /** Transmits what the route and the bandwidth cap allow; re-schedules itself for the rest. */
   private pump(session: Session, now: number): void {
@@ -309,22 +370,6 @@ export class Wire {
     }
   }
 
-  /** Drops everything `session` queued or has in flight, and starts a new epoch. */
-  private clearSending(session: Session): number {
-    const dropped = session.outbound.length + session.inFlightPackets;
-    session.epoch++;
-    session.outbound.clear();
-    session.queuedBytes = 0;
-    session.inFlightBytes = 0;
-    session.inFlightPackets = 0;
-    session.nextFreeAt = 0;
-    session.streams.clear(); // pending stream tasks find themselves orphaned and stop
-    this.blocked.delete(session);
-    return dropped;
-  }
-
-  // ---- receiving ------------------------------------------------------------------------------
-
   /** The head of a reliable stream is due: deliver it and every later packet already due. */
   private onStream(task: Task, now: number): void {
     const session = task.session;
@@ -336,11 +381,14 @@ export class Wire {
         this.schedule(task, p.at);
         return;
       }
-      if (!this.arrive(p, now)) {
-        // The remote is unreachable right now: retransmit after a round trip, holding the rest back.
+      const landed = arrive(this, p, now);
+      if (landed !== Arrival.Landed) {
+        // Unreachable, or the receiver's buffer is full and it did not acknowledge: Steam resends
+        // after a round trip, holding the rest of the stream back.
         const c = this.topology.sessionConditions(session);
         p.at = onTick(now + roundTrip(c, this.topology.usesRelay(session)));
-        this.stats.retransmitted++;
+        if (landed === Arrival.Full) this.stats.receiverFull++;
+        else this.stats.retransmitted++;
         this.schedule(task, p.at);
         return;
       }
@@ -348,135 +396,5 @@ export class Wire {
       session.inFlightBytes -= p.data.length;
       session.inFlightPackets--;
     }
-  }
-
-  /**
-   * A packet reaches its destination: opens (or finds) the receiver's session, raises a session
-   * request when unaccepted, or makes it readable.
-   * @returns false when the destination cannot be reached right now (nothing happened).
-   */
-  private arrive(p: Packet, now: number): boolean {
-    const from = p.session;
-    if (from.closed || p.epoch !== from.epoch) {
-      if (from.closed) this.stats.dropped.sessionClosed++;
-      else this.stats.dropped.connectFailed++;
-      return true;
-    }
-    let session = from.mirror;
-    let to: PeerCore | undefined;
-    if (session !== null && !session.closed && !session.owner.removed) {
-      to = session.owner;
-      if (!this.topology.linkUp(from.owner, to)) return false;
-    } else {
-      to = this.topology.peers.get(from.remote);
-      if (to === undefined || !this.topology.linkUp(from.owner, to)) return false;
-      session = to.sessions.get(from.owner.steamId) ?? null;
-      if (session === null) {
-        session = new Session(to, from.owner.steamId, to.allowRelay);
-        to.sessions.set(from.owner.steamId, session);
-      }
-      from.mirror = session;
-    }
-    if (from.heard) from.waitingSince = -1; // the remote's transport saw it: the connection lives
-    this.hear(session);
-    session.openChannels.add(p.channel);
-    if (session.accepted) {
-      this.deliver(to, p);
-      // The receiver's side is open: the sender learns it with the acknowledgement.
-      if (!from.heard && this.topology.routeUp(session)) this.hear(from);
-      return true;
-    }
-    p.at = now;
-    session.held.push(p);
-    this.schedule(session.purgeTask, now + this.options.unacceptedDropMs);
-    if (now - session.lastRequestAt >= this.options.sessionRequestRepostMs) {
-      session.lastRequestAt = now;
-      to.post('sessionRequest', from.owner.steamId, P2PSessionError.None);
-    }
-    return true;
-  }
-
-  /** Makes a packet readable by `to`. */
-  private deliver(to: PeerCore, p: Packet): void {
-    let inbox = to.inbox.get(p.channel);
-    if (inbox === undefined) {
-      inbox = new Deque<Packet>();
-      to.inbox.set(p.channel, inbox);
-    }
-    inbox.push(p);
-    this.stats.delivered++;
-    this.stats.bytesDelivered += p.data.length;
-  }
-
-  /** The remote of `session` is known to have its side open. */
-  private hear(session: Session): void {
-    session.heard = true;
-    session.waitingSince = -1;
-    session.sessionError = P2PSessionError.None;
-  }
-
-  // ---- timers ---------------------------------------------------------------------------------
-
-  /** Connect / liveness deadline of a session that is waiting for its remote. */
-  private onCheck(session: Session, now: number): void {
-    if (session.closed || session.waitingSince < 0) return;
-    const due = session.waitingSince + this.options.connectTimeoutMs;
-    if (now < due) {
-      this.schedule(session.checkTask, due);
-      return;
-    }
-    // A connected session whose remote is reachable is kept alive (Steam's keep-alives get through).
-    if (session.heard && this.topology.routeUp(session)) {
-      session.waitingSince = -1;
-      return;
-    }
-    this.stats.dropped.connectFailed += this.clearSending(session);
-    session.heard = false;
-    session.waitingSince = -1;
-    session.sessionError = P2PSessionError.Timeout;
-    if (!session.failPosted) {
-      // Steam posts P2PSessionConnectFail_t once per session; closing it re-arms the callback.
-      session.failPosted = true;
-      session.owner.post('sessionConnectFail', session.remote, P2PSessionError.Timeout);
-    }
-  }
-
-  /** Packets held from an unaccepted peer expire. */
-  private onPurge(session: Session, now: number): void {
-    if (session.closed || session.accepted) return;
-    const dropAfter = this.options.unacceptedDropMs;
-    const held = session.held;
-    for (let p = held.peek(); p !== undefined; p = held.peek()) {
-      if (p.at + dropAfter > now) {
-        this.schedule(session.purgeTask, p.at + dropAfter);
-        return;
-      }
-      held.shift();
-      this.stats.dropped.unacceptedTimeout++;
-    }
-  }
-
-  /** The answer of `session`'s owner reaches the peer that requested the session. */
-  private onAnswer(session: Session, now: number): void {
-    if (session.closed || !session.accepted) return;
-    const requester = this.topology.peers.get(session.remote);
-    if (requester === undefined) return;
-    if (!this.topology.linkUp(session.owner, requester)) {
-      // Lost on the way: Steam retries for as long as a connection attempt may take.
-      if (now - session.acceptedAt < this.options.connectTimeoutMs) {
-        this.schedule(
-          session.answerTask,
-          onTick(now + roundTrip(this.topology.sessionConditions(session), this.topology.usesRelay(session))),
-        );
-      }
-      return;
-    }
-    const theirs = requester.sessions.get(session.owner.steamId);
-    if (theirs?.accepted) this.hear(theirs);
-  }
-
-  private oneWay(session: Session): number {
-    const c = this.topology.sessionConditions(session);
-    return c.latencyMs + (this.topology.usesRelay(session) ? c.relayLatencyMs : 0);
   }
 }

@@ -1,6 +1,5 @@
-#!/usr/bin/env node
 /**
- * The `steamwire` command. One subcommand for now:
+ * The `steamwire` command (bin/steamwire.mjs runs this). One subcommand for now:
  * `steamwire doctor [--lib PATH] [--app-id N] [--backend legacy|messages|sockets] [--json]`.
  * Exits 0 only when Steam initialised; 1 when it did not; 2 on a usage error.
  * @packageDocumentation

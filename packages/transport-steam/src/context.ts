@@ -30,8 +30,9 @@ export class SteamContext {
   /** True between a successful `SteamAPI_InitFlat` and `shutdown()`. */
   live = false;
   /**
-   * Handlers every callback pump of this library calls, whoever pumps: the Sockets backend and the
-   * typed Sockets/Utils APIs register here, so `runCallbacks()` on any of them delivers every event.
+   * Handlers every callback pump of this library calls, whoever pumps: the networking backends, the
+   * typed Sockets/Utils APIs and the lobby, friends and call-result services register here, so
+   * `runCallbacks()` on any of them delivers every event to all.
    */
   readonly callbackHandlers = new Set<CallbackHandler>();
   /** Run by `shutdown()` before `SteamAPI_Shutdown`, e.g. to hand queued sends to Steam. */

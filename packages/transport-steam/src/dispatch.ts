@@ -42,12 +42,13 @@ export class CallbackPump {
           m_pubParam: NativePointer | null;
           m_cubParam: number;
         };
-        // A call result (703) would need GetAPICallResult; the P2P API issues none, so it is skipped like any other id.
-        const param = msg.m_pubParam;
-        if (param !== null && param !== 0n && msg.m_cubParam > 0) {
+        // A call result (703) is fetched by the call-result handler (call-results.ts), before the free below.
+        const { m_iCallback: id, m_pubParam: param, m_cubParam: size } = msg;
+        if (param !== null && param !== 0n && size > 0) {
+          // Each handler sees the callback even when another one throws.
           const deliver = (h: CallbackHandler): void => {
             try {
-              h(msg.m_iCallback, param, msg.m_cubParam);
+              h(id, param, size);
             } catch (err) {
               errors.push(err);
             }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { REQUIRED_SYMBOLS } from './flat.js';
 import type { SteamBackend } from './init.js';
 import { locateSteamLibrary } from './library.js';
+import { checkLibraryFile, describeLibraryProblem } from './library-file.js';
 import { PROBE_MARKER, type ProbeResult } from './probe.js';
 
 /** Options of {@link runDoctor}. */
@@ -38,6 +39,11 @@ export interface DoctorReport {
     interfaces: string[];
     /** The SDK version the interface strings point to, when recognised. */
     sdkGuess: string | null;
+    /**
+     * What is wrong with the file itself (truncated, not a library, another platform's), as the end of
+     * a sentence; `null` when it is fit to load. When set, nothing native was tried.
+     */
+    problem: string | null;
   };
   symbols: { required: number; resolved: string[]; missing: string[] } | null;
   steamRunning: boolean | null;
@@ -120,7 +126,14 @@ export function runDoctor(options: DoctorOptions = {}): DoctorReport {
   const report: DoctorReport = {
     ok: false,
     backend,
-    library: { path: located.path, tried: located.tried, sizeBytes: null, interfaces: [], sdkGuess: null },
+    library: {
+      path: located.path,
+      tried: located.tried,
+      sizeBytes: null,
+      interfaces: [],
+      sdkGuess: null,
+      problem: null,
+    },
     symbols: null,
     steamRunning: null,
     init: null,
@@ -132,6 +145,13 @@ export function runDoctor(options: DoctorOptions = {}): DoctorReport {
   report.library.interfaces = scanInterfaces(located.path);
   report.library.sdkGuess =
     report.library.interfaces.map((s) => SDK_BY_TIMELINE[s]).find((v) => v !== undefined) ?? null;
+  // The same check initSteam makes before loading: a truncated file would crash the probe.
+  const target = { platform: process.platform, arch: process.arch };
+  const problem = checkLibraryFile(located.path, target);
+  if (problem !== null) {
+    report.library.problem = describeLibraryProblem(problem, target);
+    return report;
+  }
 
   const probe = runProbe(located.path, options, backend);
   report.libraryOutput = probe.stderr;
@@ -171,12 +191,20 @@ export function formatDoctorReport(report: DoctorReport): string {
     } else {
       lines.push("  No Steam interface version strings found in the file: is this really Valve's library?");
     }
+    if (library.problem !== null) lines.push(`  PROBLEM: the file ${library.problem}.`);
   }
   if (report.symbols) {
     const { required, resolved, missing } = report.symbols;
     if (missing.length === 0) {
       lines.push(
-        `Symbols: all ${required} required symbols resolve (legacy, Messages and Sockets backends and the Sockets/Utils APIs usable).`,
+        `Symbols: all ${required} required symbols resolve (legacy, Messages and Sockets backends, the Sockets/Utils APIs and lobbies usable).`,
+      );
+    } else if (resolved.length === 0) {
+      lines.push(
+        `Symbols: none of the ${required} required symbols resolve: this is not Steam's library (no SteamAPI_* symbols).`,
+      );
+      lines.push(
+        "  Point --lib (or STEAMWIRE_STEAM_LIBRARY) to Valve's libsteam_api from the Steamworks SDK.",
       );
     } else {
       lines.push(

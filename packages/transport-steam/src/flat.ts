@@ -12,6 +12,7 @@
  * @packageDocumentation
  */
 import type * as Koffi from 'koffi';
+import { APPS, type AppsFunctions, LOBBIES, type LobbyFunctions } from './flat-lobbies.js';
 import { SOCKETS, type SocketsFunctions, UTILS, type UtilsFunctions } from './flat-sockets.js';
 
 export type { SocketsFunctions, UtilsFunctions } from './flat-sockets.js';
@@ -186,6 +187,8 @@ export const DECLARATIONS = {
   messages: MESSAGES,
   sockets: SOCKETS,
   utils: UTILS,
+  lobbies: LOBBIES,
+  apps: APPS,
 } as const;
 
 /** A group of declarations: `core`, or one backend. */
@@ -214,12 +217,18 @@ export const REQUIRED_SYMBOLS: {
   readonly sockets: readonly string[];
   /** The typed Utils API; the Sockets backend uses it too (`AllocateMessage`). */
   readonly utils: readonly string[];
+  /** ISteamMatchmaking, ISteamFriends and ISteamUtils: bound when `session.lobbies`/`session.friends` is first used. */
+  readonly lobbies: readonly string[];
+  /** ISteamApps (the launch command line); optional at run time (SDK 1.64 renamed its accessor). */
+  readonly apps: readonly string[];
 } = Object.freeze({
   core: symbolsOf(CORE),
   legacy: symbolsOf(LEGACY),
   messages: symbolsOf(MESSAGES),
   sockets: symbolsOf(SOCKETS),
   utils: symbolsOf(UTILS),
+  lobbies: symbolsOf(LOBBIES),
+  apps: symbolsOf(APPS),
 });
 
 /** Result of binding a group: the functions, or the names the library lacks. */
@@ -236,6 +245,8 @@ export function bindFunctions(lib: Koffi.LibraryHandle, group: 'legacy'): BindRe
 export function bindFunctions(lib: Koffi.LibraryHandle, group: 'messages'): BindResult<MessagesFunctions>;
 export function bindFunctions(lib: Koffi.LibraryHandle, group: 'sockets'): BindResult<SocketsFunctions>;
 export function bindFunctions(lib: Koffi.LibraryHandle, group: 'utils'): BindResult<UtilsFunctions>;
+export function bindFunctions(lib: Koffi.LibraryHandle, group: 'lobbies'): BindResult<LobbyFunctions>;
+export function bindFunctions(lib: Koffi.LibraryHandle, group: 'apps'): BindResult<AppsFunctions>;
 export function bindFunctions(lib: Koffi.LibraryHandle, group: DeclarationGroup): BindResult<unknown> {
   const functions: Record<string, unknown> = {};
   const missing: string[] = [];

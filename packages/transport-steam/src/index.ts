@@ -10,6 +10,10 @@
 
 export * from './clock.js';
 export * from './errors.js';
+export * from './friends.js';
+export * from './lobbies.js';
+export * from './lobby-checks.js';
+export * from './lobby-errors.js';
 export * from './p2p.js';
 export * from './sockets-constants.js';
 export * from './sockets-errors.js';

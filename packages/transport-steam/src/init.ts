@@ -13,12 +13,16 @@ import {
   type LegacyFunctions,
   type MessagesFunctions,
   type NativePointer,
+  REQUIRED_SYMBOLS,
   type SocketsFunctions,
   type UtilsFunctions,
 } from './flat.js';
+import type { Friends } from './friends.js';
 import { type Koffi, loadKoffi, openSteamLibrary } from './koffi.js';
 import { LegacyNetworking } from './legacy.js';
 import { locateSteamLibrary } from './library.js';
+import type { Lobbies } from './lobbies.js';
+import { createLobbyServices, type LobbyServices } from './lobby-session.js';
 import { MessagesNetworking } from './messages.js';
 import type { P2PNetworking } from './p2p.js';
 import { SocketsApi } from './sockets-api.js';
@@ -79,8 +83,23 @@ export interface SteamSession {
    */
   readonly utils: SteamNetworkingUtils;
   /**
-   * Shuts Steam down (`SteamAPI_Shutdown`). Afterwards every networking call throws
-   * `SteamNotInitializedError`, and `initSteam` may be called again. Calling it twice is harmless.
+   * Steam's lobbies (`ISteamMatchmaking`). Bound on first use; its events and Promises settle from
+   * the session's one callback pump (`runCallbacks` here, on `networking`, or on `lobbies`).
+   * @throws SteamNotInitializedError after `shutdown()`; SteamInitError `SYMBOL_MISSING` or
+   *   NullInterfaceError when this Steam lacks the lobby API.
+   */
+  readonly lobbies: Lobbies;
+  /** Steam's friends and launch APIs (`ISteamFriends`, `ISteamApps`). Bound on first use, like {@link lobbies}. */
+  readonly friends: Friends;
+  /**
+   * Pumps Steam's callbacks once: every event of the session (networking, Sockets/Utils, lobbies,
+   * friends) fires and finished async calls settle. The same as `networking.runCallbacks()`. Call it once per frame.
+   */
+  runCallbacks(): void;
+  /**
+   * Shuts Steam down (`SteamAPI_Shutdown`). Afterwards every networking, lobby and friends call throws
+   * `SteamNotInitializedError`, pending async calls reject with `SteamCallCancelledError`, and
+   * `initSteam` may be called again. Calling it twice is harmless.
    */
   shutdown(): void;
 }
@@ -140,6 +159,14 @@ function checkOptions(options: InitSteamOptions): SteamBackend {
 }
 
 function missingSymbols(libraryPath: string, missing: readonly string[]): SteamInitError {
+  // Not one of the core functions: some other library, not an old Steam one.
+  if (REQUIRED_SYMBOLS.core.every((symbol) => missing.includes(symbol))) {
+    return new SteamInitError(
+      'SYMBOL_MISSING',
+      `The file ${libraryPath} is not Steam's library (no SteamAPI_* symbols): point libraryPath or STEAMWIRE_STEAM_LIBRARY to Valve's libsteam_api from the Steamworks SDK.`,
+      { libraryPath, missingSymbols: missing },
+    );
+  }
   return new SteamInitError(
     'SYMBOL_MISSING',
     `The Steam library ${libraryPath} lacks ${missing.join(', ')}: its Steamworks SDK is too old, use the redistributable from SDK 1.60 or newer.`,
@@ -237,8 +264,9 @@ function initFailure(
   }
   if (result === InitResult.FailedGeneric && !steamRunning) {
     // With no client, Valve's library fails to load steamclient.so/.dll from the Steam install: either
-    // Steam is not installed, or it is installed but was never started for this user.
-    if (/steamclient/i.test(steamMessage)) {
+    // Steam is not installed, or it is installed but was never started for this user. On Windows it
+    // says it cannot find the install folder (no Steam in the registry).
+    if (/steamclient|client install directory/i.test(steamMessage)) {
       return new SteamInitError(
         'STEAM_NOT_INSTALLED',
         `Steam is not running and its client library could not be loaded: install Steam, start it and log in, then try again.${said}`,
@@ -346,13 +374,19 @@ export function initSteam(options: InitSteamOptions = {}): SteamSession {
     }
   } catch (err) {
     ctx.live = false;
-    loaded.core.Shutdown();
+    core.Shutdown();
     throw err;
   }
 
   ctx.live = true;
   let sockets: SocketsApi | null = null;
   let utils: UtilsApi | null = null;
+  let services: LobbyServices | undefined;
+  const lobbyServices = (what: string): LobbyServices => {
+    ctx.assertLive(what);
+    services ??= createLobbyServices(ctx, loaded.lib, localSteamId, () => networking.runCallbacks());
+    return services;
+  };
   const session: SteamSession = {
     networking,
     libraryPath,
@@ -366,6 +400,15 @@ export function initSteam(options: InitSteamOptions = {}): SteamSession {
       utils ??= new UtilsApi(ensureCore());
       return utils;
     },
+    get lobbies() {
+      return lobbyServices('lobbies').lobbies;
+    },
+    get friends() {
+      return lobbyServices('friends').friends;
+    },
+    runCallbacks() {
+      networking.runCallbacks();
+    },
     shutdown() {
       if (!ctx.live) return;
       // Hooks first (a batching backend hands over what is queued), while Steam still runs.
@@ -378,7 +421,8 @@ export function initSteam(options: InitSteamOptions = {}): SteamSession {
       }
       ctx.live = false;
       liveSessions.delete(libraryPath);
-      loaded.core.Shutdown();
+      services?.calls.cancelAll('shutdown');
+      core.Shutdown();
     },
   };
   liveSessions.set(libraryPath, session);

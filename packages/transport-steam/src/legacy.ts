@@ -25,9 +25,10 @@ import { ByteSlab, SLAB_MAX_PACKET } from './slab.js';
 import type { SteamId } from './steam-id.js';
 import { checkBoolean, checkChannel, checkRemote, checkSend, checkSize } from './validate.js';
 
-// ISteamNetworking returns a bare false: too large, invalid id or too many bytes queued. The first two
-// are caught before the call, so a false from Steam is most likely back-pressure, but it cannot say.
-const FAIL_STEAM: P2PSendFailure = Object.freeze({ reason: 'failed' });
+// ISteamNetworking returns a bare false for three documented reasons: too large, invalid id, or too
+// many bytes queued. The first two are caught before the call, so a false from Steam is the third:
+// back-pressure, reported as such so callers queue and retry (as they do on the Messages backend).
+const FAIL_STEAM: P2PSendFailure = Object.freeze({ reason: 'limitExceeded' });
 
 /** First size of the buffer for large packets; it grows (never shrinks) when a caller asks for more. */
 const INITIAL_LARGE_BYTES = 64 * 1024;

@@ -60,9 +60,13 @@ const SCRATCH_STAGE = 64;
 /** A native address whose upper uint32 is below this fits a JS number exactly (< 2^53). */
 const NUMBER_ADDRESS_HI_LIMIT = 0x200000;
 
-/** Legacy send type → Messages send flags (index = `P2PSend`). */
+/**
+ * Legacy send type → Messages send flags (index = `P2PSend`), Valve's migration equivalents: the old
+ * `Unreliable` and `Reliable` did not wait for Nagle, so they map to the NoNagle flags (a plain
+ * `Unreliable` would hold every packet up to NagleTime, 5 ms); only `ReliableWithBuffering` coalesces.
+ */
 const SEND_FLAGS: readonly number[] = [
-  SendFlag.Unreliable | SendFlag.AutoRestartBrokenSession,
+  SendFlag.Unreliable | SendFlag.NoNagle | SendFlag.AutoRestartBrokenSession,
   SendFlag.UnreliableNoDelay | SendFlag.AutoRestartBrokenSession,
   SendFlag.ReliableNoNagle | SendFlag.AutoRestartBrokenSession,
   SendFlag.Reliable | SendFlag.AutoRestartBrokenSession,
@@ -176,8 +180,17 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
   private readonly statusOut: Uint8Array;
   private loopbackOpen = false;
 
-  /** @internal Built by `initSteam` once the interface pointer is known to be non-NULL. */
-  constructor(ctx: SteamContext, fn: MessagesFunctions, self: NativePointer, localSteamId: SteamId) {
+  /**
+   * @internal Built by `initSteam` once the interface pointer is known to be non-NULL. `scratch` is the
+   * fast receive path's staging memory; `null` takes the `koffi.decode` path (the tests run both).
+   */
+  constructor(
+    ctx: SteamContext,
+    fn: MessagesFunctions,
+    self: NativePointer,
+    localSteamId: SteamId,
+    scratch: NativeScratch | null = nativeScratch(ctx.koffi),
+  ) {
     super();
     this.ctx = ctx;
     this.fn = fn;
@@ -188,7 +201,7 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
     this.identityView.setInt32(4, 8, true);
     this.infoOut = new Uint8Array(ctx.koffi.sizeof(ctx.structs.SteamNetConnectionInfo_t));
     this.statusOut = new Uint8Array(ctx.koffi.sizeof(ctx.structs.SteamNetConnectionRealTimeStatus_t));
-    this.scratch = nativeScratch(ctx.koffi);
+    this.scratch = scratch;
     ctx.callbackHandlers.add(this.onCallback);
   }
 

@@ -65,16 +65,25 @@ export const SCRATCH_BYTES = 64 + SLAB_MAX_PACKET;
 let scratch: NativeScratch | null | undefined;
 
 /**
- * The process's {@link NativeScratch}, made on first use; `null` where libc's `memcpy`/`malloc` are not
- * reachable through the process handle (Windows) or the region cannot be made. Never freed: it lives
- * as long as the process (and a view over freed memory would be a use-after-free).
+ * The C runtime that provides `memcpy` and `malloc`: the process's own symbols on Linux and macOS
+ * (libc is always loaded), the Universal C Runtime on Windows (Node itself is linked against it, so
+ * this finds the copy already loaded).
+ */
+function cRuntime(koffi: Koffi): ReturnType<Koffi['load']> {
+  return process.platform === 'win32' ? koffi.load('ucrtbase.dll') : koffi.load(null);
+}
+
+/**
+ * The process's {@link NativeScratch}, made on first use; `null` when the C runtime's
+ * `memcpy`/`malloc` cannot be reached or the region cannot be made (every reader then takes the
+ * `koffi.decode` path). Never freed: it lives as long as the process (and a view over freed memory
+ * would be a use-after-free).
  */
 export function nativeScratch(koffi: Koffi): NativeScratch | null {
   if (scratch !== undefined) return scratch;
   scratch = null;
-  if (process.platform === 'win32') return scratch;
   try {
-    const libc = koffi.load(null);
+    const libc = cRuntime(koffi);
     // Declared with integer arguments on purpose (see above); memcpy's return value is not needed.
     const memcpy = libc.func('void memcpy(uint64_t dest, uint64_t src, size_t n)') as NativeScratch['copy'];
     const malloc = libc.func('uint64_t malloc(size_t size)') as (size: number) => number | bigint;

@@ -8,7 +8,7 @@ import { openSteamLibrary } from './koffi.js';
 
 /**
  * Opens the library at `libraryPath`, binds every declaration in `REQUIRED_SYMBOLS` (core, legacy,
- * messages, sockets and utils), and closes its handle again. Does not initialise Steam.
+ * messages, sockets, utils, lobbies and apps), and closes its handle again. Does not initialise Steam.
  * @returns the symbols that resolve and the ones the library lacks, in `REQUIRED_SYMBOLS` order.
  * @throws {@link SteamInitError} `LIBRARY_LOAD_FAILED` when the file cannot be loaded at all.
  */
@@ -20,7 +20,7 @@ export function checkSymbols(libraryPath: string): { resolved: string[]; missing
   const resolved: string[] = [];
   const missing: string[] = [];
   try {
-    for (const group of ['core', 'legacy', 'messages', 'sockets', 'utils'] as const) {
+    for (const group of ['core', 'legacy', 'messages', 'sockets', 'utils', 'lobbies', 'apps'] as const) {
       // Binding (not just looking up) also proves every prototype parses.
       const bound = bindFunctions(lib, group as 'core');
       const absent = new Set(bound.ok ? [] : bound.missing);

@@ -1,7 +1,7 @@
 // The seam entry (`@steamwire/transport-steam`) must never pull the binding into a module graph: rpc,
 // the testkit and browser/renderer bundles import it. Checked on the built package as Node loads it.
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { distDir, ensureBuilt, packageDir } from './helpers/dist.js';
 
@@ -12,20 +12,25 @@ function loadedBy(target: string): string[] {
   const run = spawnSync(process.execPath, [graphScript, target], { cwd: packageDir, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`module-graph failed for ${target}:\n${run.stderr}`);
   const urls: string[] = JSON.parse(run.stdout.trim().split('\n').pop()!);
-  const dist = `file://${distDir}`;
+  // As a URL (`file:///C:/…/dist/` on Windows): a plain `file://` + path only matches on POSIX.
+  const dist = pathToFileURL(distDir).href;
   return urls.map((u) => (u.startsWith(dist) ? u.slice(dist.length) : u));
 }
 
 describe('entry points', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
-  it('the seam entry loads only the seam: the interface, SteamIDs, errors, limits, the clock and the Sockets types', () => {
+  it('the seam entry loads only the seam: the interfaces, SteamIDs, errors, limits, the clock and the Sockets types', () => {
     const own = loadedBy('@steamwire/transport-steam').filter((f) => !f.includes(':'));
     // sockets-types.js is type-only (`export type *`): Node never loads it.
     expect(own.sort()).toEqual([
       'clock.js',
       'errors.js',
+      'friends.js',
       'index.js',
+      'lobbies.js',
+      'lobby-checks.js',
+      'lobby-errors.js',
       'p2p.js',
       'sockets-constants.js',
       'sockets-errors.js',
@@ -49,6 +54,13 @@ describe('entry points', () => {
       'sockets-networking.js',
       'utils-api.js',
       'heap.js',
+      'call-results.js',
+      'lobby-callbacks.js',
+      'flat-lobbies.js',
+      'lobby-session.js',
+      'lobby-structs.js',
+      'matchmaking.js',
+      'steam-friends.js',
     ])
       expect(all).not.toContain(binding);
   });

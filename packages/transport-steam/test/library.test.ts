@@ -54,10 +54,10 @@ describe('locateSteamLibrary', () => {
     const found = locateSteamLibrary({
       ...t.linux,
       searchFrom: t.base,
-      env: { [STEAM_LIBRARY_ENV]: '/nowhere/lib.so' },
+      env: { [STEAM_LIBRARY_ENV]: join(t.root, 'nowhere', 'lib.so') },
     });
     expect(found.path).toBe(sdk);
-    expect(found.tried[0]).toBe('/nowhere/lib.so');
+    expect(found.tried[0]).toBe(join(t.root, 'nowhere', 'lib.so'));
   });
 
   it('searches steamworks_sdk/ then sdk/ under the base, its parent and grandparent, then next to the executable', () => {

@@ -10,10 +10,12 @@ import {
   RECEIVE_BATCH,
   type SteamSession,
 } from '@steamwire/transport-steam/steam';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type StubControl, stubCopy, stubUnavailableReason } from './helpers/stub.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { nativeScratch } from '../src/slab.js';
+import { describeNative } from './helpers/native.js';
+import { initMessagesWithDecodePath } from './helpers/receive-path.js';
+import { koffi, type StubControl, stubCopy } from './helpers/stub.js';
 
-const noStub = stubUnavailableReason();
 const ME = 76561198000000001n;
 const PEER = 76561198000000002n;
 
@@ -32,19 +34,43 @@ function sessionFailed(id: bigint, endReason: number): Uint8Array {
   return b;
 }
 
-describe.skipIf(noStub !== null)(
-  `messages backend over the stub library${noStub ? ` (skipped: ${noStub})` : ''}`,
-  () => {
+// Every test runs over both receive paths: the fast one initSteam takes (native scratch memory and
+// integer-only memcpy) and the koffi.decode fallback used where the C runtime cannot be reached.
+describeNative.each(['native scratch', 'koffi.decode'] as const)(
+  'messages backend over the stub library, receive path: %s',
+  (receivePath) => {
     let stub: StubControl;
-    let session: SteamSession;
+    let session: Pick<SteamSession, 'networking' | 'shutdown'>;
     let net: P2PNetworking;
     beforeEach(() => {
       stub = stubCopy();
       stub.setLocalId(ME);
-      session = initSteam({ libraryPath: stub.path, backend: 'messages' });
+      session =
+        receivePath === 'native scratch'
+          ? initSteam({ libraryPath: stub.path, backend: 'messages' })
+          : initMessagesWithDecodePath(stub.path);
       net = session.networking;
     });
     afterEach(() => session.shutdown());
+
+    it('takes the receive path under test', () => {
+      // initSteam must get the fast path on every supported platform, Windows included.
+      if (receivePath === 'native scratch') expect(nativeScratch(koffi)).not.toBeNull();
+      stub.inject(PEER, 0, new Uint8Array([1, 2, 3]));
+      expect(net.readP2PPacket(3)).toEqual({ data: new Uint8Array([1, 2, 3]), remoteSteamId: PEER });
+    });
+
+    it('receives packets larger than a slab (16 KiB) intact, in order with small ones', () => {
+      const big = new Uint8Array(100_000).map((_, i) => (i * 7) & 0xff);
+      stub.inject(PEER, 0, new Uint8Array([1]));
+      stub.inject(PEER, 0, big);
+      stub.inject(PEER, 0, new Uint8Array([2]));
+      expect(net.readP2PPacket(1)?.data).toEqual(new Uint8Array([1]));
+      expect(net.getAvailableP2PPacketSize()).toBe(100_000);
+      expect(net.readP2PPacket(100_000)?.data).toEqual(big);
+      expect(net.readP2PPacket(1)?.data).toEqual(new Uint8Array([2]));
+      expect(stub.count('releases')).toBe(3);
+    });
 
     it('reports its limits: the 1200 B MTU for unreliable, 512 KiB for reliable', () => {
       expect(net.limits).toEqual({ maxUnreliableBytes: 1200, maxReliableBytes: 512 * 1024 });
@@ -56,7 +82,7 @@ describe.skipIf(noStub !== null)(
     });
 
     it.each([
-      [P2PSend.Unreliable, 0 | 32],
+      [P2PSend.Unreliable, 1 | 32],
       [P2PSend.UnreliableNoDelay, 5 | 32],
       [P2PSend.Reliable, 9 | 32],
       [P2PSend.ReliableWithBuffering, 8 | 32],

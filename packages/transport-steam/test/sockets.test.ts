@@ -10,8 +10,9 @@ import {
   type SocketsBackendStats,
   type SteamSession,
 } from '@steamwire/transport-steam/steam';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type StubControl, stubCopy, stubUnavailableReason } from './helpers/stub.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeNative } from './helpers/native.js';
+import { type StubControl, stubCopy } from './helpers/stub.js';
 
 const ME = 76561198000000001n;
 const PEER = 76561198000000002n;
@@ -41,10 +42,7 @@ function statusChange(
   return b;
 }
 
-const noStub = stubUnavailableReason();
-if (noStub !== null) throw new Error(`The stub Steam library cannot be built: ${noStub}.`);
-
-describe('sockets backend over the stub library', () => {
+describeNative('sockets backend over the stub library', () => {
   let stub: StubControl;
   let session: SteamSession;
   beforeEach(() => {
@@ -208,9 +206,9 @@ describe('sockets backend over the stub library', () => {
   });
 });
 
-describe('sockets backend: a library without it', () => {
+describeNative('sockets backend: a library without it', () => {
   it('is SYMBOL_MISSING when the library lacks ISteamNetworkingSockets', () => {
-    const stub = stubCopy(['-DSTUB_NO_SOCKETS']);
+    const stub = stubCopy('no-sockets');
     expect(() => initSteam({ libraryPath: stub.path, backend: 'sockets' })).toThrow(
       expect.objectContaining({ code: 'SYMBOL_MISSING' }),
     );

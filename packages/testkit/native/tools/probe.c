@@ -1,21 +1,34 @@
 /*
- * A small C program that loads a fake (or real) libsteam_api.so with dlopen and reports facts as JSON,
+ * A small C program that loads a fake (or real) Steam library with dlopen (LoadLibrary on Windows)
+ * and reports facts as JSON,
  * so the tests can check the library without going through koffi:
  *   probe LIB layout      the fake's own struct sizes/offsets (steamwire_fake_layout)
  *   probe LIB null-self   every interface method called with a NULL self, before and after init: the
  *                         results (all false/0) and the fake's bad-self counter
  *   probe LIB accessors   interface accessors before init, after init and after shutdown (NULL or not)
+ *   probe LIB numbers     the numbers the fake runs on, per API (steamwire_fake_numbers)
  */
-#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+#ifdef _WIN32
+#include <windows.h>
+static HMODULE lib;
+static void *open_library(const char *path) { return lib = LoadLibraryA(path); }
+static const char *open_error(void) { return "LoadLibrary failed"; }
+static void *lookup(const char *name) { return (void *)GetProcAddress(lib, name); }
+#else
+#include <dlfcn.h>
 static void *lib;
+static void *open_library(const char *path) { return lib = dlopen(path, RTLD_NOW | RTLD_LOCAL); }
+static const char *open_error(void) { return dlerror(); }
+static void *lookup(const char *name) { return dlsym(lib, name); }
+#endif
 
 static void *sym(const char *name) {
-  void *p = dlsym(lib, name);
+  void *p = lookup(name);
   if (p == NULL) {
     printf("{\"error\":\"missing symbol %s\"}\n", name);
     fflush(stdout);
@@ -118,18 +131,23 @@ static int accessors(void) {
 
 int main(int argc, char **argv) {
   if (argc < 3) {
-    fprintf(stderr, "usage: probe LIB layout|null-self|accessors\n");
+    fprintf(stderr, "usage: probe LIB layout|null-self|accessors|numbers\n");
     return 2;
   }
-  lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
-  if (lib == NULL) {
-    printf("{\"error\":\"dlopen: %s\"}\n", dlerror());
+  if (open_library(argv[1]) == NULL) {
+    printf("{\"error\":\"cannot load the library: %s\"}\n", open_error());
     return 1;
   }
   if (strcmp(argv[2], "layout") == 0) {
     FN(const char *, steamwire_fake_layout, void);
     if (!steamwire_fake_layout) return 1;
     printf("%s\n", steamwire_fake_layout());
+    return 0;
+  }
+  if (strcmp(argv[2], "numbers") == 0) {
+    FN(const char *, steamwire_fake_numbers, void);
+    if (!steamwire_fake_numbers) return 1;
+    printf("%s\n", steamwire_fake_numbers());
     return 0;
   }
   if (strcmp(argv[2], "null-self") == 0) return null_self();

@@ -1,7 +1,7 @@
 /**
  * The conformance suite's view of a world: records every event, lets time pass the way a game
- * would (advance, then `runCallbacks()` on every peer), and waits for conditions in steps sized
- * from the harness's own timing fields, so the same tests run on virtual and on real time.
+ * would (advance, then `runCallbacks()` on every peer), waits for conditions in steps sized from the
+ * world's delivery time, and knows Steam's numbers for the world's backend.
  * @packageDocumentation
  */
 import {
@@ -12,6 +12,7 @@ import {
   type SteamId,
 } from '@steamwire/transport-steam';
 import type { ConformanceWorld } from './harness.js';
+import { type SteamBackendName, type SteamNumbers, steamNumbers } from './steam-behaviour.js';
 
 /** One event a peer fired, as recorded by the {@link Stage}. */
 export interface RecordedEvent {
@@ -43,9 +44,17 @@ export class Stage {
   readonly events: RecordedEvent[] = [];
   /** Time the stage has let pass, in milliseconds. */
   elapsed = 0;
+  /** Steam's numbers for the world's backend: what the checks expect. */
+  readonly steam: SteamNumbers;
   private readonly acceptFrom: Set<SteamId>[];
+  private readonly removed = new Set<number>();
 
-  constructor(readonly world: ConformanceWorld) {
+  constructor(
+    readonly world: ConformanceWorld,
+    /** The backend the world runs; its row of `STEAM_BEHAVIOUR` is what the checks expect. */
+    readonly backend: SteamBackendName,
+  ) {
+    this.steam = steamNumbers(backend);
     this.acceptFrom = world.peers.map(() => new Set<SteamId>());
     world.peers.forEach((peer, index) => {
       peer.on('sessionRequest', (remote) => {
@@ -87,9 +96,22 @@ export class Stage {
     );
   }
 
-  /** Every peer runs its callbacks, as a game does once per frame. */
+  /** Every peer still there runs its callbacks, as a game does once per frame. */
   runCallbacks(): void {
-    for (const peer of this.world.peers) peer.runCallbacks();
+    this.world.peers.forEach((peer, index) => {
+      if (!this.removed.has(index)) peer.runCallbacks();
+    });
+  }
+
+  /** Peer `index` vanishes without a goodbye; the stage never touches it again. */
+  async removePeer(index: number): Promise<void> {
+    this.removed.add(index);
+    await this.world.removePeer(index);
+  }
+
+  /** Lets time pass until `elapsed` reaches `at` (no-op when it already has), in `step`s. */
+  async passTo(at: number, step = this.world.deliveryMs): Promise<void> {
+    if (at > this.elapsed) await this.pass(at - this.elapsed, step);
   }
 
   /** Lets `ms` pass in steps, running callbacks after each step. */

@@ -13,18 +13,40 @@ export interface NativeFakePeerOptions {
   peersDir?: string;
   /** UDP port on 127.0.0.1, 0 = any (`STEAMWIRE_FAKE_PORT`). */
   port?: number;
-  /** Connect-fail after this long without an answer, ms (`STEAMWIRE_FAKE_CONNECT_TIMEOUT_MS`, Steam: ~20000). */
+  /**
+   * Connect-fail (and hold time) after this long without an answer, ms, for every API
+   * (`STEAMWIRE_FAKE_CONNECT_TIMEOUT_MS`). Default: Steam's, 20000 legacy and 10000 Messages.
+   */
   connectTimeoutMs?: number;
-  /** Interval of session request re-posts while an unaccepted peer keeps sending, ms (`STEAMWIRE_FAKE_REPOST_MS`). */
+  /** Legacy session request re-post interval, ms (`STEAMWIRE_FAKE_REPOST_MS`). Default 1000. */
   sessionRequestRepostMs?: number;
-  /** How long buffered reliable sends wait before going out, ms (`STEAMWIRE_FAKE_NAGLE_MS`, default 5). */
+  /** How long buffered reliable sends wait, ms, every API (`STEAMWIRE_FAKE_NAGLE_MS`). Default: 200 legacy, 5 Messages. */
   nagleMs?: number;
+  /**
+   * A file of 8 bytes (int64 microseconds, little-endian) the fake reads as its clock instead of real
+   * time (`STEAMWIRE_FAKE_CLOCK_FILE`); whoever writes it moves the fake's time. Default: real time.
+   */
+  clockFile?: string;
+  /**
+   * Abort the process with a message on the mistakes Valve's library punishes: a NULL `self`, calls
+   * before init or after shutdown, GetNextCallback twice without FreeLastCallback, a message released
+   * twice or used after release (`STEAMWIRE_FAKE_STRICT`). Default true: these helpers are for tests.
+   */
+  strict?: boolean;
   /** Probability 0..1 of dropping each outgoing datagram (`STEAMWIRE_FAKE_LOSS`); reliable data is resent. */
   loss?: number;
   /** Make init fail with this `ESteamAPIInitResult` (`STEAMWIRE_FAKE_INIT_RESULT`: 1 generic, 2 no client, 3 version). */
   initResult?: 1 | 2 | 3;
   /** What `SteamAPI_IsSteamRunning` answers (`STEAMWIRE_FAKE_STEAM_RUNNING`, default true). */
   steamRunning?: boolean;
+  /** This peer's Steam friends (`STEAMWIRE_FAKE_FRIENDS`); give both sides of a friendship the other's id. */
+  friends?: readonly SteamId[];
+  /** This peer's persona name (`STEAMWIRE_FAKE_PERSONA_NAME`, default `Fake <account id>`). */
+  personaName?: string;
+  /** What `GetLaunchCommandLine` returns (`STEAMWIRE_FAKE_LAUNCH_COMMAND_LINE`), e.g. `+connect_lobby <id>`. */
+  launchCommandLine?: string;
+  /** The lobby directory file shared by the peers of a world (`STEAMWIRE_FAKE_LOBBIES`, default `<peersDir>/lobbies`). */
+  lobbiesFile?: string;
 }
 
 /** Every variable the native fake reads; unset ones take the fake's defaults. */
@@ -38,6 +60,12 @@ export const NATIVE_FAKE_ENV_KEYS = [
   'STEAMWIRE_FAKE_LOSS',
   'STEAMWIRE_FAKE_INIT_RESULT',
   'STEAMWIRE_FAKE_STEAM_RUNNING',
+  'STEAMWIRE_FAKE_CLOCK_FILE',
+  'STEAMWIRE_FAKE_STRICT',
+  'STEAMWIRE_FAKE_FRIENDS',
+  'STEAMWIRE_FAKE_PERSONA_NAME',
+  'STEAMWIRE_FAKE_LAUNCH_COMMAND_LINE',
+  'STEAMWIRE_FAKE_LOBBIES',
 ] as const;
 
 function positiveInt(option: string, value: number | undefined, max: number): string | undefined {
@@ -78,6 +106,15 @@ export function nativeFakeEnv(
     STEAMWIRE_FAKE_INIT_RESULT: options.initResult === undefined ? undefined : String(options.initResult),
     STEAMWIRE_FAKE_STEAM_RUNNING:
       options.steamRunning === undefined ? undefined : options.steamRunning ? '1' : '0',
+    STEAMWIRE_FAKE_CLOCK_FILE: options.clockFile,
+    STEAMWIRE_FAKE_STRICT: options.strict === false ? '0' : '1',
+    STEAMWIRE_FAKE_FRIENDS:
+      options.friends === undefined
+        ? undefined
+        : options.friends.map((id) => assertSteamId(id).toString()).join(','),
+    STEAMWIRE_FAKE_PERSONA_NAME: options.personaName,
+    STEAMWIRE_FAKE_LAUNCH_COMMAND_LINE: options.launchCommandLine,
+    STEAMWIRE_FAKE_LOBBIES: options.lobbiesFile,
   };
 }
 

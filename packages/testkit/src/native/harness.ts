@@ -1,56 +1,37 @@
 /**
  * The conformance harness for the real koffi binding over the native fake library: every peer of a
  * world is a copy of the fake `.so` at its own path (independent globals), initialised through
- * `initSteam`, all in this process, exchanging UDP datagrams on 127.0.0.1 in real time.
+ * `initSteam`, all in this process, exchanging UDP datagrams on 127.0.0.1. Time is the world's own:
+ * every copy reads its clock from one shared clock file (`STEAMWIRE_FAKE_CLOCK_FILE`) that the
+ * harness moves forward in small steps, pumping every peer after each. Steam's 20 s timeouts then
+ * take milliseconds and every run is deterministic; the fake keeps Steam's numbers throughout.
  * @packageDocumentation
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type P2PNetworking,
-  SESSION_REQUEST_REPOST_MS,
-  SOCKETS_P2P_LIMITS,
-  type SteamBackend,
-  type SteamId,
-  type SteamSession,
-} from '@steamwire/transport-steam/steam';
+import type { P2PNetworking, SteamBackend, SteamId, SteamSession } from '@steamwire/transport-steam/steam';
 import type {
   ConformanceHarness,
   ConformanceWorld,
   ConformanceWorldOptions,
 } from '../conformance/harness.js';
+import type { SteamBackendName } from '../conformance/steam-behaviour.js';
 import { InvalidNativeFakeOptionError } from './errors.js';
 import { copyNativeFake, ensureNativeFake } from './library.js';
 import { createNativeFakePeer } from './peer.js';
 
 /** Options of {@link nativeFakeHarness}. */
 export interface NativeFakeHarnessOptions {
-  /** The binding's backend under test. */
-  backend: SteamBackend;
-  /**
-   * Connect timeout of every peer, ms (default 1500; Steam's is ~20000 for the legacy API, 10000 for
-   * Messages and Sockets). The `sockets` backend gets it through Steam's own `TimeoutInitial` and
-   * `TimeoutConnected` configuration values.
-   */
-  connectTimeoutMs?: number;
-  /** Session request re-post interval, ms (default 500; the `sockets` backend always re-posts every 500 ms). */
-  sessionRequestRepostMs?: number;
-  /** Promised upper bound on the delivery of one small packet, ms (default 100). */
+  /** The binding's backend under test (a row of `STEAM_BEHAVIOUR`). */
+  backend: SteamBackendName;
+  /** The world's clock moves in steps of at most this many ms, every peer pumped after each (default 5). */
+  stepMs?: number;
+  /** Promised upper bound on the delivery of one small packet, ms of the world's time (default 15). */
   deliveryMs?: number;
-  /** Per-test vitest timeout, ms (default 20000: connect-fail tests wait out the connect timeout in real time). */
+  /** Per-test vitest timeout, real ms (default 20000). */
   testTimeoutMs?: number;
 }
-
-/** Behaviours of the conformance suite that one backend cannot have, with the reason. */
-const UNSUPPORTED: Record<SteamBackend, Record<string, string>> = {
-  legacy: {},
-  // The size-limit behaviours read each backend's own `limits` (512 KiB for Messages), so every
-  // behaviour applies to both backends.
-  messages: {},
-  // Sockets checks its limits against the ones Steam documents for it (512 KiB either way).
-  sockets: {},
-};
 
 // Individual SteamIDs (universe 1, type 1, instance 1), from a random base so that concurrent test
 // processes on the machine never share one.
@@ -76,7 +57,14 @@ class LibraryPool {
     if (this.dir === null) {
       const dir = mkdtempSync(join(tmpdir(), 'steamwire-native-pool-'));
       this.dir = dir;
-      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      process.once('exit', () => {
+        try {
+          rmSync(dir, { recursive: true, force: true });
+        } catch {
+          // Windows cannot delete a loaded DLL, and the binding keeps each library loaded: the copies
+          // stay in the temp folder.
+        }
+      });
     }
     this.count += 1;
     return copyNativeFake(join(this.dir, `peer-${this.count}`), source);
@@ -89,8 +77,28 @@ class LibraryPool {
 
 const pool = new LibraryPool();
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** The shared clock file of one world: 8 bytes of int64 microseconds, rewritten in place. */
+class ClockFile {
+  private readonly fd: number;
+  private readonly buffer = Buffer.alloc(8);
+  /** Microseconds; starts away from 0 so that "never" (0) stays distinct from "now". */
+  private nowUs = 1_000_000;
+
+  constructor(readonly path: string) {
+    this.buffer.writeBigInt64LE(BigInt(this.nowUs));
+    writeFileSync(path, this.buffer);
+    this.fd = openSync(path, 'r+');
+  }
+
+  advance(ms: number): void {
+    this.nowUs += Math.round(ms * 1000);
+    this.buffer.writeBigInt64LE(BigInt(this.nowUs));
+    writeSync(this.fd, this.buffer, 0, 8, 0);
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
 }
 
 function checkMs(option: string, value: number): number {
@@ -99,18 +107,19 @@ function checkMs(option: string, value: number): number {
   return value;
 }
 
+/** Steps of the clock between two yields to the event loop (other worlds run concurrently). */
+const STEPS_PER_YIELD = 64;
+
 /**
  * A {@link ConformanceHarness} running the real binding (`initSteam`) over the native fake, in one
- * process, for one backend. Builds the fake library first if needed.
+ * process, for one backend, on a world clock the harness moves. Builds the fake library first if needed.
  */
 export function nativeFakeHarness(options: NativeFakeHarnessOptions): ConformanceHarness {
   const backend = options.backend;
-  if (backend !== 'legacy' && backend !== 'messages' && backend !== 'sockets') {
-    throw new InvalidNativeFakeOptionError('backend', "'legacy', 'messages' or 'sockets'", backend);
-  }
-  const connectTimeoutMs = checkMs('connectTimeoutMs', options.connectTimeoutMs ?? 1500);
-  const sessionRequestRepostMs = checkMs('sessionRequestRepostMs', options.sessionRequestRepostMs ?? 500);
-  const deliveryMs = checkMs('deliveryMs', options.deliveryMs ?? 100);
+  // Every backend of the conformance table must be one the binding can start.
+  const bindingBackend: SteamBackend = backend;
+  const stepMs = checkMs('stepMs', options.stepMs ?? 5);
+  const deliveryMs = checkMs('deliveryMs', options.deliveryMs ?? 15);
   const testTimeoutMs = checkMs('testTimeoutMs', options.testTimeoutMs ?? 20_000);
 
   async function setup({ peers: count }: ConformanceWorldOptions): Promise<ConformanceWorld> {
@@ -120,11 +129,14 @@ export function nativeFakeHarness(options: NativeFakeHarnessOptions): Conformanc
     const worldDir = mkdtempSync(join(tmpdir(), 'steamwire-native-world-'));
     const peersDir = join(worldDir, 'peers');
     mkdirSync(peersDir);
+    const clock = new ClockFile(join(worldDir, 'clock'));
     const sessions: SteamSession[] = [];
     const paths: string[] = [];
+    const gone = new Set<number>();
     const teardown = async (): Promise<void> => {
       for (const session of sessions.splice(0)) session.shutdown();
       for (const path of paths.splice(0)) pool.release(path);
+      clock.close();
       rmSync(worldDir, { recursive: true, force: true });
     };
     try {
@@ -134,20 +146,12 @@ export function nativeFakeHarness(options: NativeFakeHarnessOptions): Conformanc
         sessions.push(
           createNativeFakePeer({
             libraryPath,
-            backend,
+            backend: bindingBackend,
             steamId: allocateSteamId(),
             peersDir,
-            connectTimeoutMs,
-            sessionRequestRepostMs,
+            clockFile: clock.path,
           }),
         );
-      }
-      if (backend === 'sockets') {
-        // Steam's own knobs for the Sockets timeouts (defaults 10 s): the fake honours them as Steam does.
-        for (const session of sessions) {
-          session.utils.setConfigValue('TimeoutInitial', connectTimeoutMs);
-          session.utils.setConfigValue('TimeoutConnected', connectTimeoutMs);
-        }
       }
     } catch (err) {
       await teardown();
@@ -159,33 +163,36 @@ export function nativeFakeHarness(options: NativeFakeHarnessOptions): Conformanc
     // backend answers that from JavaScript, so there the relay status (a Steam call) does it.
     const pumpId = allocateSteamId();
     const pumpAll = (): void => {
-      if (backend === 'sockets') for (const session of sessions) session.utils.getRelayNetworkStatus();
-      else for (const peer of peers) peer.getP2PSessionState(pumpId);
+      sessions.forEach((session, index) => {
+        if (gone.has(index)) return;
+        if (bindingBackend === 'sockets') session.utils.getRelayNetworkStatus();
+        else session.networking.getP2PSessionState(pumpId);
+      });
     };
     return {
       peers,
       absentPeerId: allocateSteamId(),
-      connectTimeoutMs,
-      sessionRequestRepostMs: backend === 'sockets' ? SESSION_REQUEST_REPOST_MS : sessionRequestRepostMs,
       deliveryMs,
-      ...(backend === 'sockets' && { documentedLimits: SOCKETS_P2P_LIMITS }),
       async advance(ms: number): Promise<void> {
-        const deadline = performance.now() + Math.max(0, ms);
-        for (;;) {
+        let left = Math.max(0, ms);
+        for (let steps = 1; left > 0; steps++) {
+          const step = Math.min(stepMs, left);
+          clock.advance(step);
+          left -= step;
           pumpAll();
-          const left = deadline - performance.now();
-          if (left <= 0) return;
-          await sleep(Math.min(1, left));
+          if (steps % STEPS_PER_YIELD === 0) await new Promise((resolve) => setImmediate(resolve));
         }
+      },
+      async removePeer(index: number): Promise<void> {
+        const session = sessions[index];
+        if (session === undefined)
+          throw new InvalidNativeFakeOptionError('index', 'a peer of this world', index);
+        gone.add(index);
+        session.shutdown(); // its socket closes without a word to anyone: a crash
       },
       teardown,
     };
   }
 
-  return {
-    name: `koffi binding over native fake (${backend})`,
-    setup,
-    testTimeoutMs,
-    unsupported: UNSUPPORTED[backend],
-  };
+  return { name: `koffi binding over native fake (${backend})`, backend, setup, testTimeoutMs };
 }

@@ -4,8 +4,10 @@
  * @packageDocumentation
  */
 
+export { type NativeFakeControls, nativeFakeControls } from './controls.js';
 export { NATIVE_FAKE_ENV_KEYS, type NativeFakePeerOptions, nativeFakeEnv, withEnv } from './env.js';
 export { InvalidNativeFakeOptionError, NativeFakeBuildError } from './errors.js';
 export { type NativeFakeHarnessOptions, nativeFakeHarness } from './harness.js';
 export { copyNativeFake, ensureNativeFake, nativeFakeLibraryPath } from './library.js';
+export { type NativeLobbyHarnessOptions, nativeLobbyHarness } from './lobby-harness.js';
 export { type CreateNativeFakePeerOptions, createNativeFakePeer } from './peer.js';

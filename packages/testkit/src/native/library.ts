@@ -12,15 +12,25 @@ import { NativeFakeBuildError } from './errors.js';
 // Same relative place from src/native/ (tests) and dist/native/ (built package).
 const packageDir = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Absolute path of the built native fake, `build/native/libsteam_api.so` in this package (may not exist yet). */
-export function nativeFakeLibraryPath(): string {
-  return join(packageDir, 'build', 'native', 'libsteam_api.so');
+/** The fake's file name on this platform: Valve's (`libsteam_api.so`, `libsteam_api.dylib`, `steam_api64.dll`). */
+function nativeFakeFileName(): string {
+  if (process.platform === 'win32') return 'steam_api64.dll';
+  return process.platform === 'darwin' ? 'libsteam_api.dylib' : 'libsteam_api.so';
 }
 
 /**
- * Builds the native fake with the system C compiler if it is missing or older than its C sources
- * (a no-op otherwise), and returns its path.
- * @throws {@link NativeFakeBuildError} when there is no C compiler or the build fails.
+ * Absolute path of the built native fake, `build/native/<Valve's file name for this platform>` in this
+ * package (may not exist yet).
+ */
+export function nativeFakeLibraryPath(): string {
+  return join(packageDir, 'build', 'native', nativeFakeFileName());
+}
+
+/**
+ * Builds the native fake with the C compiler (`$CC`, else `cc`) if it is missing or older than its C
+ * sources (a no-op otherwise), and returns its path.
+ * @throws {@link NativeFakeBuildError} when there is no C compiler or the build fails; its message says
+ *   what to install.
  */
 export function ensureNativeFake(): string {
   const script = join(packageDir, 'scripts', 'build-native.mjs');
@@ -52,12 +62,13 @@ function isUpToDate(output: string, inputs: readonly string[]): boolean {
 }
 
 /**
- * Copies the native fake to `<directory>/libsteam_api.so` (creating the directory) and returns the
- * copy's path. Load each copy through `initSteam({ libraryPath })` to get one more independent peer.
+ * Copies the native fake to `<directory>/<Valve's file name for this platform>` (creating the
+ * directory) and returns the copy's path. Load each copy through `initSteam({ libraryPath })` to get
+ * one more independent peer.
  */
 export function copyNativeFake(directory: string, source: string = nativeFakeLibraryPath()): string {
   mkdirSync(directory, { recursive: true });
-  const target = join(directory, 'libsteam_api.so');
+  const target = join(directory, nativeFakeFileName());
   copyFileSync(source, target);
   return target;
 }

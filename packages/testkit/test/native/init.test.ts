@@ -2,11 +2,11 @@
  * Init through the real binding over the native fake: every failure STEAMWIRE_FAKE_INIT_RESULT can
  * force maps to the binding's typed SteamInitError code and keeps the library's own message.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initSteam, SteamInitError, type SteamInitErrorCode } from '@steamwire/transport-steam/steam';
-import { afterAll, assert, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, assert, beforeAll, expect, it } from 'vitest';
 import {
   copyNativeFake,
   createNativeFakePeer,
@@ -16,6 +16,8 @@ import {
   withEnv,
 } from '../../src/native/index.js';
 import { freshSteamId } from './ids.js';
+import { describeNative } from './native.js';
+import { removeTempDir } from './temp.js';
 
 let dir: string;
 let libraryPath: string;
@@ -23,7 +25,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'steamwire-init-'));
   libraryPath = copyNativeFake(join(dir, 'lib'), ensureNativeFake());
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => removeTempDir(dir));
 
 function initError(options: NativeFakePeerOptions): SteamInitError {
   try {
@@ -35,7 +37,7 @@ function initError(options: NativeFakePeerOptions): SteamInitError {
   throw new Error('init unexpectedly succeeded');
 }
 
-describe('initSteam over the native fake', () => {
+describeNative('initSteam over the native fake', () => {
   it.each<[string, NativeFakePeerOptions, SteamInitErrorCode, number, RegExp]>([
     ['generic failure while Steam runs', { initResult: 1 }, 'INIT_FAILED', 1, /steamclient\.so/],
     [

@@ -3,11 +3,11 @@
  * library): reliable delivery survives heavy datagram loss, and garbage datagrams change nothing.
  */
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type P2PNetworking, P2PSend, type SteamSession } from '@steamwire/transport-steam/steam';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, expect, it } from 'vitest';
 import {
   copyNativeFake,
   createNativeFakePeer,
@@ -15,7 +15,9 @@ import {
   type NativeFakePeerOptions,
 } from '../../src/native/index.js';
 import { freshSteamId } from './ids.js';
+import { describeNative } from './native.js';
 import { sleep, waitFor } from './peer-process.js';
+import { removeTempDir } from './temp.js';
 
 let source: string;
 let dir: string;
@@ -26,7 +28,7 @@ beforeAll(() => {
 afterEach(() => {
   for (const s of sessions) s.shutdown();
   sessions = [];
-  rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 function pair(
@@ -74,7 +76,7 @@ async function collect(
   return got;
 }
 
-describe.each(['legacy', 'messages'] as const)('native fake wire protocol (%s)', (backend) => {
+describeNative.each(['legacy', 'messages'] as const)('native fake wire protocol (%s)', (backend) => {
   it('reliable data arrives complete, once and in order despite 30% datagram loss', async () => {
     const [a, b] = pair(backend, { loss: 0.3, connectTimeoutMs: 10_000 });
     const big = new Uint8Array(300_000).map((_, i) => (i * 13) & 0xff);

@@ -23,8 +23,16 @@ export interface Peers {
   close(): void;
 }
 
-/** `count` peers with the given backend (default `legacy`: the typed APIs do not depend on it). */
-export function peers(count: number, backend: SteamBackend = 'legacy', connectTimeoutMs = 3000): Peers {
+/**
+ * `count` peers with the given backend (default `legacy`: the typed APIs do not depend on it), in
+ * strict mode unless `strict` is false (for the tests of what the fake does with a mistake).
+ */
+export function peers(
+  count: number,
+  backend: SteamBackend = 'legacy',
+  connectTimeoutMs = 3000,
+  strict = true,
+): Peers {
   const source = ensureNativeFake();
   const dir = mkdtempSync(join(tmpdir(), 'steamwire-sockets-'));
   const peersDir = join(dir, 'peers');
@@ -39,7 +47,7 @@ export function peers(count: number, backend: SteamBackend = 'legacy', connectTi
     for (let i = 0; i < count; i++) {
       const libraryPath = copyNativeFake(join(dir, `peer${i}`), source);
       sessions.push(
-        createNativeFakePeer({ libraryPath, backend, steamId: ids[i]!, peersDir, connectTimeoutMs }),
+        createNativeFakePeer({ libraryPath, backend, steamId: ids[i]!, peersDir, connectTimeoutMs, strict }),
       );
     }
   } catch (err) {

@@ -1,39 +1,29 @@
-// Builds the scriptable stub library (test/fixtures/stub_steam.c) with the system C compiler and hands
-// out fresh copies of it: dlopen of a different file gives independent globals, so every test gets a
-// clean "Steam" (and the binding's per-library state is exercised with several libraries at once).
-import { spawnSync } from 'node:child_process';
+// Builds the scriptable stub library (test/fixtures/stub_steam.c, see build-stub.mjs) and hands out
+// fresh copies of it: loading a different file gives independent globals, so every test gets a clean
+// "Steam" (and the binding's per-library state is exercised with several libraries at once).
 import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type * as KoffiModule from 'koffi';
+import { buildStubVariant, libraryExtension, type StubVariant } from '../fixtures/build-stub.mjs';
 
+export type { StubVariant };
 export const koffi = createRequire(import.meta.url)('koffi') as typeof KoffiModule;
-const source = fileURLToPath(new URL('../fixtures/stub_steam.c', import.meta.url));
-
-/** Why the stub cannot be built here, or null when it can (Linux/macOS with a C compiler). */
-export function stubUnavailableReason(): string | null {
-  if (process.platform === 'win32') return 'the C stub is built with a Unix cc; not on Windows';
-  const cc = spawnSync('cc', ['--version'], { encoding: 'utf8' });
-  return cc.status === 0 ? null : 'no C compiler (cc) on this machine';
-}
 
 let dir: string | undefined;
-const built = new Map<string, string>();
 let copies = 0;
-
-/** Compiles the stub once per flag set (cached per test file) and returns its path. */
-export function buildStub(flags: string[] = []): string {
-  const key = flags.join(' ');
-  const hit = built.get(key);
-  if (hit) return hit;
+const scratch = (): string => {
   dir ??= mkdtempSync(join(tmpdir(), 'steamwire-stub-'));
-  const out = join(dir, `stub-${built.size}.so`);
-  const cc = spawnSync('cc', ['-shared', '-fPIC', '-O2', ...flags, '-o', out, source], { encoding: 'utf8' });
-  if (cc.status !== 0) throw new Error(`cc failed: ${cc.stderr}`);
-  built.set(key, out);
-  return out;
+  return dir;
+};
+
+/**
+ * The stub library for `variant`, compiled when missing or older than its source.
+ * @throws an error saying which compiler is missing and what to install.
+ */
+export function buildStub(variant: StubVariant = 'default'): string {
+  return buildStubVariant(variant);
 }
 
 /** The stub's control functions for one library copy. */
@@ -71,12 +61,9 @@ export interface SocketsStubControl {
 }
 
 /** A fresh copy of the stub (independent state) and its controls. */
-export function stubCopy(flags: string[] = []): StubControl {
-  const path = join(
-    dir ?? mkdtempSync(join(tmpdir(), 'steamwire-stub-')),
-    `copy-${process.pid}-${copies++}.so`,
-  );
-  copyFileSync(buildStub(flags), path);
+export function stubCopy(variant: StubVariant = 'default'): StubControl {
+  const path = join(scratch(), `copy-${process.pid}-${copies++}${libraryExtension()}`);
+  copyFileSync(buildStub(variant), path);
   const lib = koffi.load(path);
   const f = {
     setInit: lib.func('void Stub_SetInit(int rc, const char *msg, bool running)'),
@@ -143,15 +130,15 @@ export function stubCopy(flags: string[] = []): StubControl {
 }
 
 /** Layout numbers as the C compiler computed them (Stub_Layout). */
-export function cLayout(flags: string[] = []): (what: string) => number {
-  const lib = koffi.load(buildStub(flags));
+export function cLayout(variant: StubVariant): (what: string) => number {
+  const lib = koffi.load(buildStub(variant));
   const layout = lib.func('int Stub_Layout(const char *what)');
   return (what) => layout(what) as number;
 }
 
 /** Writes a file that is not a shared library at all. */
 export function notALibrary(): string {
-  const path = join(dir ?? mkdtempSync(join(tmpdir(), 'steamwire-stub-')), `garbage-${copies++}.so`);
+  const path = join(scratch(), `garbage-${copies++}${libraryExtension()}`);
   writeFileSync(path, 'this is not an ELF file');
   return path;
 }

@@ -39,6 +39,8 @@ typedef enum { SW_API_LEGACY = 0, SW_API_MESSAGES = 1, SW_API_COUNT = 2 } sw_api
 #define SW_LEGACY_MAX_UNRELIABLE 1200u
 #define SW_LEGACY_MAX_RELIABLE (1024u * 1024u)
 #define SW_MESSAGES_MAX (512u * 1024u)
+/* Messages and Sockets send larger unreliable messages reliably (GNS snp.h:55, snp.cpp:326-331). */
+#define SW_UNRELIABLE_UPGRADE_BYTES 16500u
 /* Loopback datagrams can carry ~64 KiB; 60000-byte fragments leave room for the header. */
 #define SW_FRAGMENT_BYTES 60000u
 /* Send buffer of GNS connections (SendBufferSize default, LimitExceeded beyond it). The per-API
@@ -175,6 +177,7 @@ typedef struct sw_numbers {
   size_t recv_buffer_msgs;
   uint32_t max_unreliable; /* what the API itself takes (the binding may be stricter) */
   uint32_t max_reliable;
+  uint32_t unreliable_as_reliable_above; /* larger unreliable messages go reliably; 0: never */
   bool request_per_connection; /* Messages: one request per connection, no re-post */
   bool fail_once_per_session;  /* legacy: connect-fail once per session, Messages: once per attempt */
 } sw_numbers;
@@ -231,6 +234,8 @@ typedef struct sw_state {
   sw_counters counters;
 
   sw_numbers numbers[SW_API_COUNT];
+  /* ISteamNetworkingSockets: the defaults of its configuration values (sockets_config.c). */
+  sw_numbers sockets_numbers;
   bool strict; /* STEAMWIRE_FAKE_STRICT: abort on the mistakes Valve's library punishes */
 } sw_state;
 
@@ -252,6 +257,7 @@ uint64_t sw_random(void);
 /* numbers.c */
 void sw_numbers_init(void);
 const sw_numbers *sw_numbers_of(sw_api api);
+const sw_numbers *sw_numbers_sockets(void);
 
 /* clock.c: STEAMWIRE_FAKE_CLOCK_FILE, a shared 8-byte file of microseconds, replaces real time */
 bool sw_clock_open(char *err, size_t errlen);

@@ -322,7 +322,7 @@ sw_send_result sw_session_send(sw_api api, uint64_t remote, const void *data, ui
   if (!reliable) {
     /* UnreliableNoDelay is dropped while the connection is not established. */
     if (no_delay && !s->remote_accepted) return SW_SEND_IGNORED;
-    if (len <= SW_FRAGMENT_BYTES) {
+    if (len <= SW_FRAGMENT_BYTES && (n->unreliable_as_reliable_above == 0 || len <= n->unreliable_as_reliable_above)) {
       uint8_t wire[sizeof(sw_wire_header) + SW_FRAGMENT_BYTES];
       sw_wire_header *h = (sw_wire_header *)wire;
       header_init(h, s, SW_KIND_DATA);
@@ -332,7 +332,7 @@ sw_send_result sw_session_send(sw_api api, uint64_t remote, const void *data, ui
       if (len > 0) memcpy(wire + sizeof *h, data, len);
       sw_wire_send(wire, sizeof *h + len, s->remote_port);
     } else {
-      /* Messages only: a large unreliable message goes whole or not at all; the fake sends it reliably. */
+      /* Messages only: Steam sends an unreliable message over 16500 bytes reliably. */
       tx_enqueue(s, data, len, channel, 0, SW_FLAG_AS_UNRELIABLE);
       sw_tx_fill(s, now);
     }

@@ -126,6 +126,8 @@ enum {
 };
 
 const sw_cfg_def *sw_cfg_find(int id);
+/* A value's default: Steam's number from numbers.c where it has one, else the table's. */
+double sw_cfg_default(const sw_cfg_def *def);
 /* Sets (arg != NULL) or removes (arg == NULL) a value in `set`, after the checks Steam makes. */
 bool sw_cfg_assign(sw_cfg_set *set, const sw_cfg_def *def, int data_type, const void *arg);
 const sw_cfg_val *sw_cfg_get(const sw_cfg_set *set, int id);
@@ -189,6 +191,7 @@ typedef struct sw_conn {
   int64_t last_connect_us;
   int64_t last_rx_us;
   int64_t last_tx_us;
+  int64_t waiting_since_us;  /* first packet sent after the last one heard (0: none): TimeoutConnected counts from it */
   int64_t nagle_deadline_us; /* 0: nothing waits for Nagle */
   bool flush_now;
 

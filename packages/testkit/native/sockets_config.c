@@ -86,6 +86,20 @@ static const sw_cfg_def defs[] = {
     {207, "Callback_FakeIPResult", PTR, G, 0, 0, 0, NULL},
 };
 
+/* The default of `def`: Steam's number for the values numbers.c holds (so the two fakes agree), else the table's. */
+double sw_cfg_default(const sw_cfg_def *def) {
+  const sw_numbers *n = sw_numbers_sockets();
+  switch (def->id) {
+    case SWC_SendBufferSize: return (double)n->send_buffer_bytes;
+    case SWC_NagleTime: return (double)n->nagle_us;
+    case SWC_TimeoutInitial: return (double)(n->connect_timeout_us / 1000);
+    case SWC_TimeoutConnected: return (double)(n->lost_timeout_us / 1000);
+    case SWC_RecvBufferSize: return (double)n->recv_buffer_bytes;
+    case SWC_RecvBufferMessages: return (double)n->recv_buffer_msgs;
+    default: return def->def;
+  }
+}
+
 const sw_cfg_def *sw_cfg_find(int id) {
   for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++)
     if (defs[i].id == id) return &defs[i];
@@ -229,7 +243,7 @@ int64_t sw_conn_cfg_int(const sw_conn *c, int id) {
   const sw_cfg_def *def = sw_cfg_find(id);
   const sw_cfg_val *v = lookup_chain(c, id);
   if (def == NULL) return 0;
-  if (v == NULL) return (int64_t)def->def;
+  if (v == NULL) return (int64_t)sw_cfg_default(def);
   return def->type == k_ESteamNetworkingConfig_Int64 ? v->i64 : v->i32;
 }
 
@@ -243,5 +257,5 @@ int64_t sw_global_cfg_int(int id) { return sw_conn_cfg_int(NULL, id); }
 float sw_global_cfg_float(int id) {
   const sw_cfg_def *def = sw_cfg_find(id);
   const sw_cfg_val *v = sw_cfg_get(&g_sws.global_cfg, id);
-  return v != NULL ? v->f : def != NULL ? (float)def->def : 0.0f;
+  return v != NULL ? v->f : def != NULL ? (float)sw_cfg_default(def) : 0.0f;
 }

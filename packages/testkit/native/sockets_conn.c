@@ -351,7 +351,7 @@ static void conn_tick(sw_conn *c, int64_t now) {
       }
       break;
     case k_ESteamNetworkingConnectionState_Connected:
-      if (now - c->last_rx_us >= sw_conn_cfg_int(c, SWC_TimeoutConnected) * 1000) {
+      if (c->waiting_since_us != 0 && now - c->waiting_since_us >= sw_conn_cfg_int(c, SWC_TimeoutConnected) * 1000) {
         sw_conn_set_state(c, k_ESteamNetworkingConnectionState_ProblemDetectedLocally,
                           k_ESteamNetConnectionEnd_Misc_Timeout, "Timed out");
         break;

@@ -12,9 +12,9 @@
 
 /* Bytes in flight per connection before the sender waits for acks (the socket buffers hold 4 MiB). */
 #define SW_WINDOW_BYTES (1536u * 1024u)
-/* Reliable frames (and bytes) buffered ahead of a gap: a hostile peer cannot make us hold more. */
+/* Reliable frames buffered ahead of a gap (their bytes are bounded by RecvBufferSize too): a hostile
+ * peer cannot make us hold more. */
 #define SW_MAX_OOO 4096u
-#define SW_MAX_OOO_BYTES (4u * 1024u * 1024u)
 #define SW_RTO_MIN_US 20000
 #define SW_RTO_MAX_US 2000000
 
@@ -59,7 +59,8 @@ int sw_sock_queue_message(sw_conn *c, const void *data, uint32_t len, int flags,
   if (lane < 0 || lane >= c->lane_count) return k_EResultInvalidParam;
   bool reliable = (flags & k_nSteamNetworkingSend_Reliable) != 0;
   if (reliable && (flags & k_nSteamNetworkingSend_NoDelay) != 0) return k_EResultInvalidParam;
-  if (c->pending_reliable + c->pending_unreliable + len > (size_t)sw_conn_cfg_int(c, SWC_SendBufferSize))
+  /* What the connection holds (queued, or sent and not acknowledged) may not pass SendBufferSize. */
+  if (c->pending_reliable + c->pending_unreliable + c->unacked_reliable + len > (size_t)sw_conn_cfg_int(c, SWC_SendBufferSize))
     return k_EResultLimitExceeded;
   bool connected = c->state == k_ESteamNetworkingConnectionState_Connected;
   if (!reliable && (flags & k_nSteamNetworkingSend_NoDelay) != 0 && !connected) return k_EResultIgnored;
@@ -84,8 +85,10 @@ int sw_sock_queue_message(sw_conn *c, const void *data, uint32_t len, int flags,
     } while (off < len);
   }
   int64_t nagle = sw_conn_cfg_int(c, SWC_NagleTime);
-  /* NoNagle sends this message and everything queued before it now. */
-  if ((flags & k_nSteamNetworkingSend_NoNagle) != 0 || nagle <= 0) c->flush_now = true;
+  /* NoNagle sends this message and everything queued before it now; so does a full packet's worth. */
+  if ((flags & k_nSteamNetworkingSend_NoNagle) != 0 || nagle <= 0 ||
+      c->pending_reliable + c->pending_unreliable >= sw_numbers_sockets()->nagle_flush_bytes)
+    c->flush_now = true;
   else if (c->nagle_deadline_us == 0) c->nagle_deadline_us = sw_now_us() + nagle;
   return k_EResultOK;
 }
@@ -244,12 +247,22 @@ void sw_sock_rx_clear(sw_conn *c) {
   c->asm_len = c->asm_have = 0;
 }
 
-/* One reliable frame in order: complete messages are delivered; a message too big for us ends the connection. */
-static void consume(sw_conn *c, const sw_sock_frame *f, const uint8_t *data, int64_t now) {
+/*
+ * Whether a message of `len` bytes fits the receive buffer (RecvBufferMessages, RecvBufferSize), with
+ * what is readable and what is being reassembled counted.
+ */
+static bool fits(const sw_conn *c, uint32_t len) {
+  return (int64_t)c->q_count + 1 <= sw_conn_cfg_int(c, SWC_RecvBufferMessages) &&
+         (int64_t)(c->q_bytes + c->asm_len + len) <= sw_conn_cfg_int(c, SWC_RecvBufferSize);
+}
+
+/*
+ * One reliable frame in order: complete messages are delivered; a message too big for us ends the
+ * connection. False when a new message does not fit the receive buffer: the frame is not taken (nor
+ * acknowledged), so the sender keeps it and sends it again.
+ */
+static bool consume(sw_conn *c, const sw_sock_frame *f, const uint8_t *data, int64_t now) {
   if (f->frag_off == 0) {
-    free(c->asm_buf);
-    c->asm_buf = NULL;
-    c->asm_len = c->asm_have = 0;
     int64_t max = sw_conn_cfg_int(c, SWC_RecvMaxMessageSize);
     if ((int64_t)f->msg_len > max) {
       char why[128];
@@ -257,18 +270,23 @@ static void consume(sw_conn *c, const sw_sock_frame *f, const uint8_t *data, int
       sw_sock_send_control(c, SWS_CLOSE, k_ESteamNetConnectionEnd_Misc_Generic, why);
       sw_conn_set_state(c, k_ESteamNetworkingConnectionState_ProblemDetectedLocally, k_ESteamNetConnectionEnd_Misc_Generic,
                         why);
-      return;
+      return true;
     }
+    free(c->asm_buf); /* a message left unfinished: the sender is broken */
+    c->asm_buf = NULL;
+    c->asm_len = c->asm_have = 0;
+    /* The whole message must fit, counted from its first fragment. */
+    if (!fits(c, f->msg_len)) return false;
     if (f->len == f->msg_len) {
       sw_conn_deliver(c, f, data, now);
-      return;
+      return true;
     }
     c->asm_buf = malloc(f->msg_len);
-    if (c->asm_buf == NULL) return;
+    if (c->asm_buf == NULL) return false;
     c->asm_len = f->msg_len;
     c->asm_f = *f;
   } else if (c->asm_buf == NULL || f->frag_off != c->asm_have || f->msg_len != c->asm_len) {
-    return; /* not the continuation of the message in progress: the sender is broken */
+    return true; /* not the continuation of the message in progress: the sender is broken */
   }
   memcpy(c->asm_buf + c->asm_have, data, f->len);
   c->asm_have += f->len;
@@ -278,23 +296,24 @@ static void consume(sw_conn *c, const sw_sock_frame *f, const uint8_t *data, int
     c->asm_buf = NULL;
     c->asm_len = c->asm_have = 0;
   }
+  return true;
 }
 
 static void rx_reliable(sw_conn *c, const sw_sock_frame *f, const uint8_t *data, int64_t now) {
   if (f->seq == c->rx_next) {
-    consume(c, f, data, now);
+    if (!consume(c, f, data, now)) return;
     c->rx_next++;
     while (c->ooo != NULL && c->ooo->f.seq == c->rx_next && c->state == k_ESteamNetworkingConnectionState_Connected) {
       sw_rxframe *r = c->ooo;
+      if (!consume(c, &r->f, r->data, now)) break;
       c->ooo = r->next;
       c->ooo_count--;
       c->ooo_bytes -= r->f.len;
-      consume(c, &r->f, r->data, now);
       c->rx_next++;
       free(r);
     }
   } else if (seq_lt(c->rx_next, f->seq) && f->seq - c->rx_next < SW_MAX_OOO &&
-             c->ooo_bytes + f->len <= SW_MAX_OOO_BYTES) {
+             (int64_t)(c->ooo_bytes + f->len) <= sw_conn_cfg_int(c, SWC_RecvBufferSize)) {
     sw_rxframe **at = &c->ooo;
     while (*at != NULL && seq_lt((*at)->f.seq, f->seq)) at = &(*at)->next;
     if (*at != NULL && (*at)->f.seq == f->seq) return;
@@ -311,10 +330,8 @@ static void rx_reliable(sw_conn *c, const sw_sock_frame *f, const uint8_t *data,
 }
 
 void sw_sock_on_data(sw_conn *c, const sw_sock_header *h, const uint8_t *p, size_t plen, int64_t now) {
-  /* Over the receive buffer, packets are dropped (steamnetworkingtypes.h:1147-1159): reliable data comes again. */
-  if ((int64_t)c->q_count >= sw_conn_cfg_int(c, SWC_RecvBufferMessages) ||
-      (int64_t)c->q_bytes >= sw_conn_cfg_int(c, SWC_RecvBufferSize))
-    return;
+  /* Past the receive buffer, messages are dropped (steamnetworkingtypes.h:1147-1159): unreliable ones
+   * are lost, reliable ones are not acknowledged and come again once the app has read. */
   bool reliable_seen = false;
   for (uint16_t i = 0; i < h->frames && c->state == k_ESteamNetworkingConnectionState_Connected; i++) {
     sw_sock_frame f;
@@ -331,7 +348,8 @@ void sw_sock_on_data(sw_conn *c, const sw_sock_header *h, const uint8_t *p, size
       reliable_seen = true;
       rx_reliable(c, &f, p, now);
     } else if (f.frag_off == 0 && f.len == f.msg_len && (int64_t)f.msg_len <= sw_conn_cfg_int(c, SWC_RecvMaxMessageSize)) {
-      sw_conn_deliver(c, &f, p, now);
+      if (fits(c, f.msg_len)) sw_conn_deliver(c, &f, p, now);
+      else g_sw.counters.datagrams_dropped_full++;
     }
     p += f.len;
     plen -= f.len;

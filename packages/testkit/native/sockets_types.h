@@ -86,7 +86,6 @@ enum {
 #define CB_RELAY_NETWORK_STATUS 1281
 
 #define SW_MAX_LANES 255
-#define SW_UNRELIABLE_UPGRADE_BYTES 16500u /* larger unreliable messages go reliably (snp.h:55) */
 
 #if SW_PACK_LARGE
 #pragma pack(push, 8)

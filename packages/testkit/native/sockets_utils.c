@@ -168,9 +168,9 @@ SW_EXPORT int SteamAPI_ISteamNetworkingUtils_GetConfigValue(void *self, int id, 
   memset(&fallback, 0, sizeof fallback);
   if (v == NULL) {
     switch (def->type) {
-      case k_ESteamNetworkingConfig_Int32: fallback.i32 = (int32_t)def->def; break;
-      case k_ESteamNetworkingConfig_Int64: fallback.i64 = (int64_t)def->def; break;
-      case k_ESteamNetworkingConfig_Float: fallback.f = (float)def->def; break;
+      case k_ESteamNetworkingConfig_Int32: fallback.i32 = (int32_t)sw_cfg_default(def); break;
+      case k_ESteamNetworkingConfig_Int64: fallback.i64 = (int64_t)sw_cfg_default(def); break;
+      case k_ESteamNetworkingConfig_Float: fallback.f = (float)sw_cfg_default(def); break;
       case k_ESteamNetworkingConfig_String: fallback.s = (char *)(def->def_string ? def->def_string : ""); break;
       default: fallback.p = NULL; break;
     }

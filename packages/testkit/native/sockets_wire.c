@@ -5,6 +5,7 @@
  * in-process queue, which fake lag and loss do not touch (isteamnetworkingsockets.h:381-386).
  * What a connection's datagrams carry is sockets_stream.c's business.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,9 @@ void sw_sock_raw_send(sw_conn *c, const void *buf, size_t len) {
   c->out_packets++;
   c->out_bytes += len;
   c->last_tx_us = now;
+  /* Data and pings want an answer: a connection is lost TimeoutConnected after the first one unanswered. */
+  uint8_t kind = len >= sizeof(sw_sock_header) ? ((const uint8_t *)buf)[offsetof(sw_sock_header, kind)] : 0;
+  if (c->waiting_since_us == 0 && (kind == SWS_DATA || kind == SWS_PING)) c->waiting_since_us = now;
   if (c->pipe) {
     push_delayed(&g_sws.loop_head, &g_sws.loop_tail, buf, len, 0, now);
     return;
@@ -202,6 +206,7 @@ static void process(const uint8_t *buf, size_t len, uint16_t port, bool pipe) {
   }
   if (!pipe) c->remote_port = port;
   c->last_rx_us = now;
+  c->waiting_since_us = 0;
   c->in_packets++;
   c->in_bytes += len;
   switch (h.kind) {

@@ -10,6 +10,7 @@ import {
   LEGACY_P2P_LIMITS,
   MESSAGES_P2P_LIMITS,
   type P2PLimits,
+  SOCKETS_P2P_LIMITS,
 } from '@steamwire/transport-steam';
 import { type SteamBackendName, type SteamNumbers, steamNumbers } from './conformance/steam-behaviour.js';
 
@@ -50,6 +51,13 @@ const SHAPES: Record<FakeBackend, BackendShape> = {
     localLoopback: true,
     relayPerSession: false,
     reportsPacketCount: false,
+  },
+  sockets: {
+    limits: SOCKETS_P2P_LIMITS,
+    requestPerConnection: false,
+    localLoopback: true,
+    relayPerSession: false,
+    reportsPacketCount: true,
   },
 };
 

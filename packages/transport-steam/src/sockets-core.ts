@@ -258,6 +258,11 @@ export class SocketsCore {
     this.identityView.setInt32(4, 8, true);
   }
 
+  /** Steam's local clock (`GetLocalTimestamp`), in ms: the time of the network the session is on. */
+  nowMs(): number {
+    return Number(this.utilsFn.GetLocalTimestamp(this.utils)) / 1000;
+  }
+
   /** A reusable `SteamNetworkingIdentity` holding `remote` (built by hand: Valve's parser needs init). */
   identity(remote: SteamId): Uint8Array {
     this.identityView.setBigUint64(8, remote, true);

@@ -89,12 +89,15 @@ export class LinkTable {
     return null;
   }
 
-  /** The bytes Steam still has queued for `link`'s connection, or null when it is gone. */
+  /**
+   * The bytes Steam still holds for `link`'s connection (queued, or sent and not acknowledged: what
+   * its send buffer counts), or null when it is gone.
+   */
   pendingInSteam(link: Link): number | null {
     if (this.core.fn.GetConnectionRealTimeStatus(this.core.self, link.handle, this.status, 0, null) !== 1)
       return null;
     const s = decodeRealTimeStatus(this.status);
-    return s.pendingReliable + s.pendingUnreliable;
+    return s.pendingReliable + s.pendingUnreliable + s.sentUnackedReliable;
   }
 
   /** Whether Steam still knows connection `handle`. */
@@ -190,7 +193,7 @@ export class LinkTable {
     link.state = 'incoming';
     this.adopt(link, handle);
     core.fn.SetConnectionPollGroup(core.self, handle, this.pollGroup);
-    link.lastRequestAt = performance.now();
+    link.lastRequestAt = core.nowMs(); // Steam's clock: re-announced in the network's time
     return link;
   }
 

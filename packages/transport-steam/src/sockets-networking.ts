@@ -394,9 +394,12 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
     this.pump.run();
     // Connections that came up released their held packets: send them now, not a frame later.
     this.flush();
-    const now = performance.now();
+    // Waiting connections are announced again in Steam's time (read only when one waits).
+    let now = -1;
     for (const link of this.links.values()) {
-      if (link.state === 'incoming' && now - link.lastRequestAt >= SESSION_REQUEST_REPOST_MS) {
+      if (link.state !== 'incoming') continue;
+      if (now < 0) now = this.core.nowMs();
+      if (now - link.lastRequestAt >= SESSION_REQUEST_REPOST_MS) {
         link.lastRequestAt = now;
         this.emit('sessionRequest', link.remote);
       }

@@ -19,9 +19,9 @@ export const CONFORMANCE_BEHAVIOURS = {
   'unreliable-delivery':
     'unreliable packets arrive intact, attributed to their sender, under default conditions',
   'unreliable-size-limit':
-    "the unreliable limit is exactly Steam's (1200 bytes): the limit goes through intact, one byte more is refused",
+    "the unreliable limit is exactly Steam's (1200 bytes; 512 KiB Sockets): the limit goes through intact, one byte more is refused",
   'reliable-size-limit':
-    "the reliable limit is exactly Steam's (1 MiB legacy, 512 KiB Messages): the limit goes through intact, one byte more is refused",
+    "the reliable limit is exactly Steam's (1 MiB legacy, 512 KiB Messages and Sockets): the limit goes through intact, one byte more is refused",
   'send-failure-reason': 'a refused send says why in lastSendFailure, and a successful send clears it',
   'invalid-steam-id': 'an invalid SteamID is refused by every call, without throwing',
   'accept-without-request': 'accepting a valid SteamID returns true even without a pending request',
@@ -30,7 +30,7 @@ export const CONFORMANCE_BEHAVIOURS = {
   'connect-fail-unaccepted':
     "a peer that never accepts makes the sender's session fail with Timeout at the connect timeout",
   'connect-fail-once':
-    'connect-fail is posted once per session (legacy) or once per connection attempt (Messages); closing the session re-arms it',
+    'connect-fail is posted once per session (legacy, Sockets) or once per connection attempt (Messages); closing the session re-arms it',
   'connection-lost-timeout':
     "an established session whose remote vanished fails with Timeout at the backend's connection-lost timeout",
   'send-after-fail':

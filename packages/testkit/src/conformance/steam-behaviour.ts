@@ -71,6 +71,11 @@ export interface SteamBehaviour {
   readonly noDelayBeforeConnected: SteamFact<NoDelayBeforeConnected>;
   /** A session with no send for this long closes silently on that side (`null`: never). */
   readonly idleTimeoutMs: SteamFact<number | null>;
+  /**
+   * Unreliable payloads larger than this are sent reliably by Steam (`null`: never; every unreliable
+   * payload the backend allows stays unreliable).
+   */
+  readonly unreliableAsReliableAboveBytes: SteamFact<number | null>;
 }
 
 const KiB = 1024;
@@ -82,6 +87,9 @@ const choice = (ref: string): SteamSource => ({ kind: 'choice', ref });
 
 const MTU_RULE = doc(
   'isteamnetworking.h EP2PSend: "UDP-like, unreliable and a max packet size of 1200 bytes"',
+);
+const UNRELIABLE_UPGRADE = gns(
+  'snp.h:55 (15 × 1100 = 16500 bytes) and snp.cpp:326-331: a larger unreliable message is sent reliably (STEAM_API.md §15.7)',
 );
 const RECV_DROP =
   'steamnetworkingtypes.h k_ESteamNetworkingConfig_RecvBuffer*: "If this limit is exceeded, packets will be dropped"; ' +
@@ -168,6 +176,12 @@ export const STEAM_BEHAVIOUR = {
       value: null,
       source: choice('Steam documents no idle timeout for ISteamNetworking sessions'),
     },
+    unreliableAsReliableAboveBytes: {
+      value: null,
+      source: doc(
+        'isteamnetworking.h EP2PSend: unreliable sends over 1200 bytes are refused, never upgraded',
+      ),
+    },
   },
   messages: {
     maxUnreliableBytes: {
@@ -241,6 +255,85 @@ export const STEAM_BEHAVIOUR = {
         'csteamnetworkingmessages.cpp k_usecSteamNetworkingP2PSessionIdleTimeout = 3*60 s, reset by sends and accepts, no callback (header: "a few minutes")',
       ),
     },
+    unreliableAsReliableAboveBytes: { value: 16_500, source: UNRELIABLE_UPGRADE },
+  },
+  sockets: {
+    maxUnreliableBytes: {
+      value: 512 * KiB,
+      source: doc(
+        'steamnetworkingtypes.h k_cbMaxSteamNetworkingSocketsMessageSizeSend = 512 * 1024, reliable or unreliable (STEAM_API.md §15.13)',
+      ),
+    },
+    maxReliableBytes: {
+      value: 512 * KiB,
+      source: doc('steamnetworkingtypes.h k_cbMaxSteamNetworkingSocketsMessageSizeSend = 512 * 1024'),
+    },
+    connectTimeoutMs: {
+      value: 10_000,
+      source: gns(
+        'csteamnetworkingsockets.cpp k_ESteamNetworkingConfig_TimeoutInitial default 10000 ms; connections.cpp ends a connect with 5003 "Timed out attempting to connect"',
+      ),
+    },
+    connectionLostTimeoutMs: {
+      value: 10_000,
+      source: gns(
+        'csteamnetworkingsockets.cpp k_ESteamNetworkingConfig_TimeoutConnected default 10000 ms, counted from the first packet the remote leaves unanswered',
+      ),
+    },
+    unacceptedHoldMs: {
+      value: 10_000,
+      source: gns(
+        'connections.cpp:3486-3505: an incoming connection the app neither accepts nor closes ends after TimeoutInitial ("App didn\'t accept or close incoming connection in time"); its data waits at the sender until then',
+      ),
+    },
+    sessionRequestRepostMs: {
+      value: 500,
+      source: choice(
+        "the binding announces a waiting incoming connection again at Steam's connect retry cadence (connections.h:31, 0.5 s); Steam posts the Connecting callback once",
+      ),
+    },
+    connectFailOncePerSession: {
+      value: true,
+      source: choice(
+        'the binding reports a failed connection once per session, as the legacy API does; later sends open new connections silently until closeP2PSessionWithUser',
+      ),
+    },
+    bufferingDelayMs: {
+      value: 5,
+      source: doc('steamnetworkingtypes.h k_ESteamNetworkingConfig_NagleTime: "Default is 5000us"'),
+    },
+    bufferingFlushBytes: {
+      value: 1200,
+      source: choice('Nagle flushes a full packet (MTU_DataSize); the fakes use the legacy MTU of payload'),
+    },
+    sendBufferBytes: {
+      value: 512 * KiB,
+      source: doc(
+        'steamnetworkingtypes.h k_ESteamNetworkingConfig_SendBufferSize: default 512k, then k_EResultLimitExceeded',
+      ),
+    },
+    sendBufferResult: { value: 25, source: doc('steamclientpublic.h k_EResultLimitExceeded = 25') },
+    recvBufferBytes: {
+      value: MiB,
+      source: gns(`csteamnetworkingsockets.cpp RecvBufferSize default 1 MiB. ${RECV_DROP}`),
+    },
+    recvBufferMessages: {
+      value: 1000,
+      source: gns(`csteamnetworkingsockets.cpp RecvBufferMessages default 1000. ${RECV_DROP}`),
+    },
+    noDelayBeforeConnected: {
+      value: 'ignored',
+      source: gns(
+        'connections.cpp:2016-2020: NoDelay sends in Connecting or FindingRoute return k_EResultIgnored (41)',
+      ),
+    },
+    idleTimeoutMs: {
+      value: null,
+      source: gns(
+        'connections send keepalives while idle; only TimeoutConnected ends one, when the remote stops answering',
+      ),
+    },
+    unreliableAsReliableAboveBytes: { value: 16_500, source: UNRELIABLE_UPGRADE },
   },
 } as const satisfies Record<string, SteamBehaviour>;
 

@@ -7,7 +7,7 @@
  * take milliseconds and every run is deterministic; the fake keeps Steam's numbers throughout.
  * @packageDocumentation
  */
-import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { P2PNetworking, SteamBackend, SteamId, SteamSession } from '@steamwire/transport-steam/steam';
@@ -20,6 +20,7 @@ import type { SteamBackendName } from '../conformance/steam-behaviour.js';
 import { InvalidNativeFakeOptionError } from './errors.js';
 import { copyNativeFake, ensureNativeFake } from './library.js';
 import { createNativeFakePeer } from './peer.js';
+import { WorldClock } from './world-clock.js';
 
 /** Options of {@link nativeFakeHarness}. */
 export interface NativeFakeHarnessOptions {
@@ -77,30 +78,6 @@ class LibraryPool {
 
 const pool = new LibraryPool();
 
-/** The shared clock file of one world: 8 bytes of int64 microseconds, rewritten in place. */
-class ClockFile {
-  private readonly fd: number;
-  private readonly buffer = Buffer.alloc(8);
-  /** Microseconds; starts away from 0 so that "never" (0) stays distinct from "now". */
-  private nowUs = 1_000_000;
-
-  constructor(readonly path: string) {
-    this.buffer.writeBigInt64LE(BigInt(this.nowUs));
-    writeFileSync(path, this.buffer);
-    this.fd = openSync(path, 'r+');
-  }
-
-  advance(ms: number): void {
-    this.nowUs += Math.round(ms * 1000);
-    this.buffer.writeBigInt64LE(BigInt(this.nowUs));
-    writeSync(this.fd, this.buffer, 0, 8, 0);
-  }
-
-  close(): void {
-    closeSync(this.fd);
-  }
-}
-
 function checkMs(option: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0)
     throw new InvalidNativeFakeOptionError(option, 'a positive integer', value);
@@ -129,7 +106,7 @@ export function nativeFakeHarness(options: NativeFakeHarnessOptions): Conformanc
     const worldDir = mkdtempSync(join(tmpdir(), 'steamwire-native-world-'));
     const peersDir = join(worldDir, 'peers');
     mkdirSync(peersDir);
-    const clock = new ClockFile(join(worldDir, 'clock'));
+    const clock = new WorldClock(join(worldDir, 'clock'));
     const sessions: SteamSession[] = [];
     const paths: string[] = [];
     const gone = new Set<number>();
@@ -174,6 +151,8 @@ export function nativeFakeHarness(options: NativeFakeHarnessOptions): Conformanc
       absentPeerId: allocateSteamId(),
       deliveryMs,
       async advance(ms: number): Promise<void> {
+        // What this JavaScript turn queued (a backend's end-of-turn flush) goes out before time moves.
+        await new Promise((resolve) => setImmediate(resolve));
         let left = Math.max(0, ms);
         for (let steps = 1; left > 0; steps++) {
           const step = Math.min(stepMs, left);

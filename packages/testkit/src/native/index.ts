@@ -11,3 +11,4 @@ export { type NativeFakeHarnessOptions, nativeFakeHarness } from './harness.js';
 export { copyNativeFake, ensureNativeFake, nativeFakeLibraryPath } from './library.js';
 export { type NativeLobbyHarnessOptions, nativeLobbyHarness } from './lobby-harness.js';
 export { type CreateNativeFakePeerOptions, createNativeFakePeer } from './peer.js';
+export { WorldClock } from './world-clock.js';

@@ -5,6 +5,7 @@ import {
   MESSAGES_P2P_LIMITS,
   P2PSend,
   P2PSessionError,
+  SOCKETS_P2P_LIMITS,
   type SteamId,
 } from '@steamwire/transport-steam';
 import { describe, expect, it } from 'vitest';
@@ -37,18 +38,21 @@ async function floodReliable(net: FakeSteamNetwork, from: FakePeer, to: SteamId,
 }
 
 describe('FakeSteamNetwork backends', () => {
-  it('creates peers of either backend, with that backend’s limits; the network default is legacy', () => {
+  it('creates peers of every backend, with that backend’s limits; the network default is legacy', () => {
     const net = new FakeSteamNetwork();
     const legacy = net.createPeer();
     const messages = net.createPeer({ backend: 'messages' });
+    const sockets = net.createPeer({ backend: 'sockets' });
     const chosen = net.createPeer({ id: 76561197960287930n, backend: 'messages' });
     expect(legacy.backend).toBe('legacy');
     expect(legacy.limits).toEqual(LEGACY_P2P_LIMITS);
     expect(messages.backend).toBe('messages');
     expect(messages.limits).toEqual(MESSAGES_P2P_LIMITS);
+    expect(sockets.backend).toBe('sockets');
+    expect(sockets.limits).toEqual(SOCKETS_P2P_LIMITS);
     expect(chosen.localSteamId).toBe(76561197960287930n);
     expect(new FakeSteamNetwork({ backend: 'messages' }).createPeer().backend).toBe('messages');
-    expect(() => net.createPeer({ backend: 'sockets' as 'legacy' })).toThrow(
+    expect(() => net.createPeer({ backend: 'carrier-pigeon' as 'legacy' })).toThrow(
       expect.objectContaining({ code: 'INVALID_ARGUMENT', argument: 'backend' }),
     );
     expect(() => new FakeSteamNetwork({ backend: 'udp' as 'legacy' })).toThrow(

@@ -20,6 +20,13 @@ const PROBE = join(nativeBuildDir, 'probe');
 const BINDING_ONLY: Record<string, readonly (keyof SteamBehaviour)[]> = {
   legacy: ['noDelayBeforeConnected', 'sendBufferResult'],
   messages: ['noDelayBeforeConnected', 'sendBufferResult', 'maxUnreliableBytes'],
+  // Over Sockets, session requests and connect-fail are the binding's: the library has connections.
+  sockets: [
+    'noDelayBeforeConnected',
+    'sendBufferResult',
+    'sessionRequestRepostMs',
+    'connectFailOncePerSession',
+  ],
 };
 
 let native: Record<string, Record<string, unknown>>;

@@ -246,19 +246,21 @@ describe('typed Sockets API over the native fake: sending and receiving', () => 
     expect(a.sockets.sendMessage(conn, bytes('held'), SendFlags.Reliable).ok).toBe(true);
     // Only b pumps: a's Nagle timer never runs, so only an explicit flush sends it.
     const bOnly = async (ms: number) => {
-      const got = [];
-      const end = performance.now() + ms;
-      while (performance.now() < end) {
-        got.push(...(b.sockets.receiveMessages(incoming) ?? []));
-        await new Promise((r) => setTimeout(r, 1));
-      }
+      const got: ReturnType<typeof b.sockets.receiveMessages> & object = [];
+      await p.until(
+        () => {
+          got.push(...(b.sockets.receiveMessages(incoming) ?? []));
+          return false;
+        },
+        ms,
+        [b],
+      );
       return got;
     };
     expect(await bOnly(40)).toEqual([]);
     expect(a.sockets.flushMessages(conn)).toBe('ok');
     expect((await bOnly(100)).map((m) => text(m.data))).toEqual(['held']);
     expect(a.sockets.flushMessages(0 as NetConnection)).toBe('invalidParam');
-    void p;
   });
 
   it('lower-priority-number lanes go out first when a Nagle batch is sent', async () => {

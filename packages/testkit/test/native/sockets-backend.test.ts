@@ -37,7 +37,7 @@ function drain(s: SteamSession, channel: number): string[] {
 
 /** A sockets-backend peer `a` and a peer `b` that speaks through the typed Sockets API, connected. */
 async function seamAndRaw() {
-  group = peers(2, 'sockets');
+  group = peers(2, { backend: 'sockets' });
   const p = group;
   const [a, b] = p.sessions as [SteamSession, SteamSession];
   // b's backend listens on port 0 already; the raw side uses port 0 through its own connection to a.
@@ -57,7 +57,7 @@ async function seamAndRaw() {
 
 describe('Sockets backend: Steam numbers', () => {
   it("limits are Steam's 512 KiB for both kinds; channels 7+ lose their channel header's bytes", async () => {
-    group = peers(2, 'sockets');
+    group = peers(2, { backend: 'sockets' });
     const p = group;
     const [a, b] = p.sessions as [SteamSession, SteamSession];
     expect(a.networking.limits).toEqual({
@@ -68,17 +68,20 @@ describe('Sockets backend: Steam numbers', () => {
     const to = b.localSteamId;
     a.networking.sendP2PPacket(to, bytes('hello'), P2PSend.Reliable);
     expect(await p.until(() => drain(b, 0).length === 1)).toBe(true);
-    const send = (size: number, channel: number): boolean => {
+    await p.pass(20); // the hello is acknowledged: the send buffer is empty
+    // Each one is acknowledged before the next: Steam's send buffer (512 KiB) holds one at a time.
+    const send = async (size: number, channel: number): Promise<boolean> => {
       const ok = a.networking.sendP2PPacket(to, new Uint8Array(size), P2PSend.Reliable, channel);
       a.networking.flushP2PPackets!();
+      await p.pass(30);
       return ok;
     };
-    expect(send(512 * 1024, 6)).toBe(true);
-    expect(send(512 * 1024, 7)).toBe(false);
+    expect(await send(512 * 1024, 6)).toBe(true);
+    expect(await send(512 * 1024, 7)).toBe(false);
     expect(a.networking.lastSendFailure?.reason).toBe('tooLarge');
-    expect(send(512 * 1024 - 1, 7)).toBe(true);
-    expect(send(512 * 1024 - 3, 0x7fff)).toBe(true);
-    expect(send(512 * 1024 - 2, 0x7fff)).toBe(false);
+    expect(await send(512 * 1024 - 1, 7)).toBe(true);
+    expect(await send(512 * 1024 - 3, 0x7fff)).toBe(true);
+    expect(await send(512 * 1024 - 2, 0x7fff)).toBe(false);
     const sizes: number[] = [];
     expect(
       await p.until(() => {
@@ -99,16 +102,17 @@ describe('Sockets backend: Steam numbers', () => {
   });
 
   it('a peer that never answers fails after the default TimeoutInitial (10 s) with Misc_Timeout in the detail', async () => {
-    group = peers(1, 'sockets');
+    group = peers(1, { backend: 'sockets' });
     const [a] = group.sessions as [SteamSession];
     const fails: [bigint, number, P2PSessionFailDetail | undefined][] = [];
     a.networking.on('sessionConnectFail', (remote, error, detail) => fails.push([remote, error, detail]));
     const absent = 0x0110000100000000n | 0x7ffffff1n;
-    const start = performance.now();
+    const start = group.now();
     a.networking.sendP2PPacket(absent, bytes('anyone?'), P2PSend.Reliable);
     expect(await group.until(() => fails.length > 0, 14_000)).toBe(true);
-    const elapsed = performance.now() - start;
-    expect(elapsed).toBeGreaterThanOrEqual(9_900);
+    const elapsed = group.now() - start;
+    expect(elapsed).toBeGreaterThanOrEqual(10_000);
+    expect(elapsed).toBeLessThanOrEqual(10_020);
     expect(fails).toEqual([
       [
         absent,
@@ -116,10 +120,10 @@ describe('Sockets backend: Steam numbers', () => {
         { endReason: 5003, endReasonName: 'Misc_Timeout', debug: 'Timed out attempting to connect' },
       ],
     ]);
-  }, 20_000);
+  });
 
   it('a peer that refuses (closes the request) fails at once, with its reason in the detail', async () => {
-    group = peers(2, 'sockets');
+    group = peers(2, { backend: 'sockets' });
     const [a, b] = group.sessions as [SteamSession, SteamSession];
     const fails: (P2PSessionFailDetail | undefined)[] = [];
     a.networking.on('sessionConnectFail', (_r, _e, detail) => fails.push(detail));
@@ -132,7 +136,7 @@ describe('Sockets backend: Steam numbers', () => {
 
 describe('Sockets backend: batching', () => {
   it('a turn of sends leaves in one SendMessages: at flushP2PPackets, or by itself when the turn ends', async () => {
-    group = peers(2, 'sockets');
+    group = peers(2, { backend: 'sockets' });
     const p = group;
     const [a, b] = p.sessions as [SteamSession, SteamSession];
     b.networking.on('sessionRequest', (id) => b.networking.acceptP2PSessionWithUser(id));
@@ -161,17 +165,19 @@ describe('Sockets backend: batching', () => {
     await new Promise((r) => setImmediate(r));
     expect(diag(a).flushes).toBe(flushes + 1);
     const later: string[] = [];
-    const end = performance.now() + 2000;
-    while (later.length < 5 && performance.now() < end) {
-      b.networking.runCallbacks();
-      later.push(...drain(b, 2));
-      await new Promise((r) => setTimeout(r, 1));
-    }
+    await p.until(
+      () => {
+        later.push(...drain(b, 2));
+        return later.length >= 5;
+      },
+      2000,
+      [b],
+    );
     expect(later).toEqual(Array.from({ length: 5 }, (_, i) => `n${i}`));
   });
 
   it('two peers sending to each other at once end up with one connection and no session requests', async () => {
-    group = peers(2, 'sockets');
+    group = peers(2, { backend: 'sockets' });
     const p = group;
     const [a, b] = p.sessions as [SteamSession, SteamSession];
     let requests = 0;
@@ -192,7 +198,7 @@ describe('Sockets backend: batching', () => {
   });
 
   it('shutdown hands queued sends to Steam first', async () => {
-    group = peers(2, 'sockets');
+    group = peers(2, { backend: 'sockets' });
     const p = group;
     const [a, b] = p.sessions as [SteamSession, SteamSession];
     b.networking.on('sessionRequest', (id) => b.networking.acceptP2PSessionWithUser(id));
@@ -201,12 +207,14 @@ describe('Sockets backend: batching', () => {
     a.networking.sendP2PPacket(b.localSteamId, bytes('last words'), P2PSend.Reliable);
     a.shutdown();
     const got: string[] = [];
-    const end = performance.now() + 2000;
-    while (got.length === 0 && performance.now() < end) {
-      b.networking.runCallbacks();
-      got.push(...drain(b, 0));
-      await new Promise((r) => setTimeout(r, 1));
-    }
+    await p.until(
+      () => {
+        got.push(...drain(b, 0));
+        return got.length > 0;
+      },
+      2000,
+      [b],
+    );
     expect(got).toEqual(['last words']);
   });
 });
@@ -313,7 +321,7 @@ describe('Sockets backend: a flooding peer', () => {
 
 describe('Sockets backend: without native views', () => {
   it('works through koffi.decode/encode alone (STEAMWIRE_NATIVE_VIEWS=0), large messages included', async () => {
-    group = withEnv({ STEAMWIRE_NATIVE_VIEWS: '0' }, () => peers(2, 'sockets'));
+    group = withEnv({ STEAMWIRE_NATIVE_VIEWS: '0' }, () => peers(2, { backend: 'sockets' }));
     const p = group;
     const [a, b] = p.sessions as [SteamSession, SteamSession];
     expect(diag(a).nativeViews).toBe(false);
@@ -342,7 +350,7 @@ describe('Sockets backend: without native views', () => {
 
 describe('Sockets backend and the typed API in one session', () => {
   it("the backend's connections never show up in the typed API's events", async () => {
-    group = peers(2, 'sockets');
+    group = peers(2, { backend: 'sockets' });
     const p = group;
     const [a, b] = p.sessions as [SteamSession, SteamSession];
     const typedEvents: string[] = [];

@@ -1,5 +1,6 @@
-// Shared by the Sockets/Utils tests over the native fake: fresh peers (each a copy of the fake library,
-// initialised through the real binding), and waiting in real time while every peer pumps its callbacks.
+// Shared by the Sockets tests over the native fake: fresh peers (each a copy of the fake library,
+// initialised through the real binding) on one world clock (a clock file), and letting that world's
+// time pass while every peer pumps its callbacks: Steam's 10 s timeouts take milliseconds.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,77 +11,105 @@ import type {
   SteamSession,
 } from '@steamwire/transport-steam/steam';
 import { expect } from 'vitest';
-import { copyNativeFake, createNativeFakePeer, ensureNativeFake } from '../../src/native/index.js';
+import {
+  copyNativeFake,
+  createNativeFakePeer,
+  ensureNativeFake,
+  WorldClock,
+} from '../../src/native/index.js';
 import { freshSteamId } from './ids.js';
 
 /** A group of peers that find each other; `close()` shuts them down and removes their files. */
 export interface Peers {
   readonly sessions: SteamSession[];
-  /** Runs every peer's callbacks, then sleeps a millisecond, until `predicate` holds or `ms` passed. */
-  until(predicate: () => boolean, ms?: number): Promise<boolean>;
-  /** Lets `ms` pass with every peer pumping. */
+  /** The world's time, ms. */
+  now(): number;
+  /**
+   * Runs every peer's callbacks (or only `pumped`'s), then lets 1 ms of world time pass, until
+   * `predicate` holds or `ms` passed.
+   */
+  until(predicate: () => boolean, ms?: number, pumped?: readonly SteamSession[]): Promise<boolean>;
+  /** Lets `ms` of world time pass with every peer pumping. */
   pass(ms: number): Promise<void>;
   close(): void;
 }
 
-/**
- * `count` peers with the given backend (default `legacy`: the typed APIs do not depend on it), in
- * strict mode unless `strict` is false (for the tests of what the fake does with a mistake).
- */
-export function peers(
-  count: number,
-  backend: SteamBackend = 'legacy',
-  connectTimeoutMs = 3000,
-  strict = true,
-): Peers {
+/** Options of {@link peers}. */
+export interface PeersOptions {
+  /** The backend of every peer (default `legacy`: the typed APIs do not depend on it). */
+  backend?: SteamBackend;
+  /** Strict mode (default true); off for the tests of what the fake does with a mistake. */
+  strict?: boolean;
+}
+
+/** Lets queued JavaScript work (a backend's end-of-turn flush) run before time moves on. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** `count` peers on one world clock, with Steam's own numbers. */
+export function peers(count: number, options: PeersOptions = {}): Peers {
+  const { backend = 'legacy', strict = true } = options;
   const source = ensureNativeFake();
   const dir = mkdtempSync(join(tmpdir(), 'steamwire-sockets-'));
   const peersDir = join(dir, 'peers');
   mkdirSync(peersDir);
+  const clock = new WorldClock(join(dir, 'clock'));
   const ids = Array.from({ length: count }, freshSteamId);
   const sessions: SteamSession[] = [];
   const close = (): void => {
     for (const s of sessions.splice(0)) s.shutdown();
-    rmSync(dir, { recursive: true, force: true });
+    clock.close();
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch (err) {
+      // Windows cannot delete a DLL this process still has loaded (the binding keeps it).
+      if (process.platform !== 'win32') throw err;
+    }
   };
   try {
     for (let i = 0; i < count; i++) {
       const libraryPath = copyNativeFake(join(dir, `peer${i}`), source);
       sessions.push(
-        createNativeFakePeer({ libraryPath, backend, steamId: ids[i]!, peersDir, connectTimeoutMs, strict }),
+        createNativeFakePeer({
+          libraryPath,
+          backend,
+          steamId: ids[i]!,
+          peersDir,
+          strict,
+          clockFile: clock.path,
+        }),
       );
     }
   } catch (err) {
     close();
     throw err;
   }
-  const pumpAll = (): void => {
-    for (const s of sessions) s.networking.runCallbacks();
+  const pumpAll = (only: readonly SteamSession[] = sessions): void => {
+    for (const s of only) s.networking.runCallbacks();
   };
   return {
     sessions,
-    async until(predicate, ms = 3000) {
-      const deadline = performance.now() + ms;
-      for (;;) {
-        pumpAll();
+    now: () => clock.nowMs,
+    async until(predicate, ms = 3000, pumped = sessions) {
+      await turn();
+      for (let waited = 0; ; waited++) {
+        pumpAll(pumped);
         if (predicate()) return true;
-        if (performance.now() > deadline) return false;
-        await sleep(1);
+        if (waited >= ms) return false;
+        clock.advance(1);
+        if (waited % 64 === 63) await turn();
       }
     },
     async pass(ms) {
-      const deadline = performance.now() + ms;
-      while (performance.now() < deadline) {
+      await turn();
+      for (let waited = 0; waited < ms; waited++) {
         pumpAll();
-        await sleep(1);
+        clock.advance(1);
+        if (waited % 64 === 63) await turn();
       }
+      pumpAll();
     },
     close,
   };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 const encoder = new TextEncoder();

@@ -41,12 +41,11 @@ import {
   type P2PSend,
   type P2PSendFailure,
   P2PSessionError,
-  type P2PSessionFailDetail,
   type P2PSessionState,
   type TypedEmitter,
 } from './p2p.js';
 import { ByteSlab, type NativeScratch, nativeScratch, SLAB_MAX_PACKET } from './slab.js';
-import { netConnectionEndName } from './sockets-constants.js';
+import { sessionFailDetail } from './sockets-mapping.js';
 import type { SteamId } from './steam-id.js';
 import { checkBoolean, checkChannel, checkRemote, checkSend, checkSize } from './validate.js';
 
@@ -93,17 +92,6 @@ function sendFailure(result: number): P2PSendFailure {
 /** Why a Messages session ended, in the legacy vocabulary. */
 function sessionErrorOf(endReason: number): P2PSessionError {
   return endReason === END_REASON_LOCAL_RIGHTS ? P2PSessionError.NoRightsToApp : P2PSessionError.Timeout;
-}
-
-/** The seam's detail of a failed session: Steam's end reason, its name and Steam's words. */
-export function failDetail(endReason: number, debug: unknown): P2PSessionFailDetail {
-  const name = netConnectionEndName(endReason);
-  const text = typeof debug === 'string' ? debug.replace(/\0[\s\S]*$/, '') : '';
-  return {
-    endReason,
-    ...(name !== null && { endReasonName: name }),
-    ...(text !== '' && { debug: text }),
-  };
 }
 
 /** A FIFO of received packets for one channel (array + head index: O(1) shift without copying). */
@@ -534,7 +522,7 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
           'sessionConnectFail',
           BigInt(cb.m_info.m_identityRemote.m_steamID64),
           sessionErrorOf(cb.m_info.m_eEndReason),
-          failDetail(cb.m_info.m_eEndReason, cb.m_info.m_szEndDebug),
+          sessionFailDetail(cb.m_info.m_eEndReason, cb.m_info.m_szEndDebug),
         );
       }
     }

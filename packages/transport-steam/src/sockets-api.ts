@@ -9,8 +9,20 @@ import { EventEmitter } from 'node:events';
 import { CallbackId } from './constants.js';
 import type { SteamContext } from './context.js';
 import { CallbackPump } from './dispatch.js';
-import { InvalidArgumentError } from './errors.js';
 import type { TypedEmitter } from './p2p.js';
+import {
+  checkBoolean,
+  checkData,
+  checkHandle,
+  checkInt,
+  checkLanes,
+  checkOutgoing,
+  checkString,
+  checkUserData,
+  configDef,
+  SOCKETS_RECEIVE_DEFAULT,
+  SOCKETS_RECEIVE_MAX,
+} from './sockets-checks.js';
 import {
   type Availability,
   availabilityName,
@@ -21,7 +33,6 @@ import {
 } from './sockets-constants.js';
 import {
   CONFIG_DATA_TYPE,
-  configDef,
   decodeAuthStatus,
   decodeConnectionInfo,
   decodeLaneStatus,
@@ -48,11 +59,6 @@ import type {
   SteamNetworkingSockets,
 } from './sockets-types.js';
 import { assertSteamId, type SteamId } from './steam-id.js';
-import { checkBoolean, checkData, checkHandle, checkInt, checkString } from './validate.js';
-
-/** Default and largest number of messages one receive call takes. */
-const DEFAULT_RECEIVE_MAX = 64;
-const RECEIVE_MAX = 1024;
 
 const Emitter = EventEmitter as unknown as new () => TypedEmitter<SocketsEvents>;
 
@@ -61,7 +67,7 @@ export class SocketsApi extends Emitter implements SteamNetworkingSockets {
   private readonly core: SocketsCore;
   private readonly ctx: SteamContext;
   private readonly pump: CallbackPump;
-  private readonly pointers = new BigUint64Array(RECEIVE_MAX);
+  private readonly pointers = new BigUint64Array(SOCKETS_RECEIVE_MAX);
   private readonly info = new Uint8Array(696);
   private readonly status = new Uint8Array(120);
   private readonly number = new BigInt64Array(1);
@@ -167,13 +173,8 @@ export class SocketsApi extends Emitter implements SteamNetworkingSockets {
 
   setConnectionUserData(connection: NetConnection, userData: bigint): boolean {
     this.live('setConnectionUserData');
-    if (typeof userData !== 'bigint' || BigInt.asIntN(64, userData) !== userData)
-      throw new InvalidArgumentError('userData', 'userData must be a bigint that fits in 64 signed bits.');
-    return this.core.fn.SetConnectionUserData(
-      this.core.self,
-      checkHandle('connection', connection),
-      userData,
-    );
+    const h = checkHandle('connection', connection);
+    return this.core.fn.SetConnectionUserData(this.core.self, h, checkUserData(userData));
   }
 
   getConnectionUserData(connection: NetConnection): bigint {
@@ -221,17 +222,7 @@ export class SocketsApi extends Emitter implements SteamNetworkingSockets {
 
   sendMessages(messages: readonly OutgoingMessage[]): SendResult[] {
     this.live('sendMessages');
-    if (!Array.isArray(messages)) throw new InvalidArgumentError('messages', 'messages must be an array.');
-    const checked = messages.map((m, i) => {
-      if (typeof m !== 'object' || m === null)
-        throw new InvalidArgumentError('messages', `messages[${i}] must be an object.`);
-      return {
-        connection: checkHandle(`messages[${i}].connection`, m.connection),
-        data: checkData(m.data),
-        flags: checkInt(`messages[${i}].flags`, m.flags ?? SendFlags.Reliable, 0, 0x7fffffff),
-        lane: checkInt(`messages[${i}].lane`, m.lane ?? 0, 0, 0xffff),
-      };
-    });
+    const checked = checkOutgoing(messages);
     if (checked.length === 0) return [];
     const words = new Uint32Array(checked.length * 2);
     const { core } = this;
@@ -292,10 +283,10 @@ export class SocketsApi extends Emitter implements SteamNetworkingSockets {
     return out;
   }
 
-  receiveMessages(connection: NetConnection, max = DEFAULT_RECEIVE_MAX): ReceivedMessage[] | null {
+  receiveMessages(connection: NetConnection, max = SOCKETS_RECEIVE_DEFAULT): ReceivedMessage[] | null {
     this.live('receiveMessages');
     const h = checkHandle('connection', connection);
-    const n = checkInt('max', max, 1, RECEIVE_MAX);
+    const n = checkInt('max', max, 1, SOCKETS_RECEIVE_MAX);
     const count = this.core.fn.ReceiveMessagesOnConnection(this.core.self, h, this.pointers, n);
     return count < 0 ? null : this.collect(Math.min(count, n));
   }
@@ -344,18 +335,9 @@ export class SocketsApi extends Emitter implements SteamNetworkingSockets {
   configureConnectionLanes(connection: NetConnection, lanes: readonly LaneConfig[]): SteamResult {
     this.live('configureConnectionLanes');
     const h = checkHandle('connection', connection);
-    if (!Array.isArray(lanes) || lanes.length < 1 || lanes.length > SOCKETS_MAX_LANES)
-      throw new InvalidArgumentError(
-        'lanes',
-        `lanes must be an array of 1 to ${SOCKETS_MAX_LANES} lane settings.`,
-      );
-    const priorities = new Int32Array(lanes.length);
-    const weights = new Uint16Array(lanes.length);
-    lanes.forEach((lane, i) => {
-      priorities[i] = checkInt(`lanes[${i}].priority`, lane?.priority ?? 0, -0x80000000, 0x7fffffff);
-      // 0 is passed on: Steam answers a zero weight with InvalidParam.
-      weights[i] = checkInt(`lanes[${i}].weight`, lane?.weight ?? 1, 0, 0xffff);
-    });
+    const checked = checkLanes(lanes);
+    const priorities = Int32Array.from(checked.priorities);
+    const weights = Uint16Array.from(checked.weights);
     return steamResultName(
       this.core.fn.ConfigureConnectionLanes(this.core.self, h, lanes.length, priorities, weights),
     );
@@ -403,10 +385,10 @@ export class SocketsApi extends Emitter implements SteamNetworkingSockets {
     return this.core.fn.SetConnectionPollGroup(this.core.self, checkHandle('connection', connection), g);
   }
 
-  receiveMessagesOnPollGroup(group: PollGroup, max = DEFAULT_RECEIVE_MAX): ReceivedMessage[] | null {
+  receiveMessagesOnPollGroup(group: PollGroup, max = SOCKETS_RECEIVE_DEFAULT): ReceivedMessage[] | null {
     this.live('receiveMessagesOnPollGroup');
     const g = checkHandle('group', group);
-    const n = checkInt('max', max, 1, RECEIVE_MAX);
+    const n = checkInt('max', max, 1, SOCKETS_RECEIVE_MAX);
     const count = this.core.fn.ReceiveMessagesOnPollGroup(this.core.self, g, this.pointers, n);
     return count < 0 ? null : this.collect(Math.min(count, n));
   }

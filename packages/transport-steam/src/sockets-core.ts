@@ -7,12 +7,11 @@
  */
 import { IDENTITY_BYTES, IDENTITY_TYPE_STEAMID } from './constants.js';
 import type { SteamContext } from './context.js';
-import { InvalidArgumentError } from './errors.js';
 import type { SocketsFunctions, UtilsFunctions } from './flat.js';
 import { NativeHeap } from './heap.js';
+import { checkConfigOptions, configDef } from './sockets-checks.js';
 import {
   availabilityName,
-  CONFIG_VALUES,
   type ConfigDataType,
   netConnectionEndName,
   netConnectionStateName,
@@ -159,68 +158,24 @@ export function encodeConfigOptions(options: ConfigOptions | undefined): {
   count: number;
   strings: [SettableConfigName, string][];
 } {
-  if (options === undefined) return { array: null, count: 0, strings: [] };
-  if (typeof options !== 'object' || options === null)
-    throw new InvalidArgumentError('options', 'options must be an object of configuration values.');
-  const entries = Object.entries(options).filter(([, value]) => value !== undefined) as [
-    SettableConfigName,
-    unknown,
-  ][];
+  const entries = checkConfigOptions(options);
   const numeric = entries.filter(([name]) => configDef(name).type !== 'string');
-  const strings = entries
-    .filter(([name]) => configDef(name).type === 'string')
-    .map(([name, value]) => [name, checkConfigValue(name, value)] as [SettableConfigName, string]);
+  const strings = entries.filter(([name]) => configDef(name).type === 'string') as [
+    SettableConfigName,
+    string,
+  ][];
   if (numeric.length === 0) return { array: null, count: 0, strings };
   const array = new Uint8Array(16 * numeric.length);
   const v = new DataView(array.buffer);
   numeric.forEach(([name, value], i) => {
     const d = configDef(name);
-    const checked = checkConfigValue(name, value);
     v.setInt32(i * 16, d.id, true);
     v.setInt32(i * 16 + 4, CONFIG_DATA_TYPE[d.type], true);
-    if (d.type === 'int64') v.setBigInt64(i * 16 + 8, checked as bigint, true);
-    else if (d.type === 'float') v.setFloat32(i * 16 + 8, checked as number, true);
-    else v.setInt32(i * 16 + 8, checked as number, true);
+    if (d.type === 'int64') v.setBigInt64(i * 16 + 8, value as bigint, true);
+    else if (d.type === 'float') v.setFloat32(i * 16 + 8, value as number, true);
+    else v.setInt32(i * 16 + 8, value as number, true);
   });
   return { array, count: numeric.length, strings };
-}
-
-/** The table entry of a settable value, or a typed error for an unknown (or pointer) name. */
-export function configDef(name: unknown): (typeof CONFIG_VALUES)[SettableConfigName] {
-  const d =
-    typeof name === 'string' ? (CONFIG_VALUES as Record<string, { type: ConfigDataType }>)[name] : undefined;
-  if (d === undefined || d.type === 'ptr') {
-    throw new InvalidArgumentError(
-      'name',
-      `${String(name)} is not a configuration value this API sets (see CONFIG_VALUES; function pointers are not offered).`,
-    );
-  }
-  return d as (typeof CONFIG_VALUES)[SettableConfigName];
-}
-
-/** Checks a value's JS type against its data type: int32 numbers, floats, bigints, strings. */
-export function checkConfigValue(name: SettableConfigName, value: unknown): number | bigint | string {
-  const type = configDef(name).type;
-  const ok =
-    type === 'int64'
-      ? typeof value === 'bigint'
-      : type === 'string'
-        ? typeof value === 'string' && !value.includes('\0')
-        : type === 'float'
-          ? typeof value === 'number' && Number.isFinite(value)
-          : typeof value === 'number' && Number.isInteger(value) && value >= -(2 ** 31) && value < 2 ** 31;
-  if (!ok) {
-    const want =
-      type === 'int64'
-        ? 'a bigint'
-        : type === 'string'
-          ? 'a string'
-          : type === 'float'
-            ? 'a finite number'
-            : 'an int32';
-    throw new InvalidArgumentError('value', `${name} takes ${want}, got ${String(value)}.`);
-  }
-  return value as number | bigint | string;
 }
 
 /** Everything one session's Sockets/Utils users share. */

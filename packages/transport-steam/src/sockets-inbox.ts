@@ -9,13 +9,11 @@
 import type { P2PPacket } from './p2p.js';
 import { SLAB_MAX_PACKET } from './slab.js';
 import type { SocketsCore } from './sockets-core.js';
-import { readVarint } from './sockets-outbox.js';
+import { readVarint, SOCKETS_HEADER_LANE } from './sockets-mapping.js';
 import type { SteamId } from './steam-id.js';
 
 /** Most messages taken per receive call (more than a busy host's tick brings, so one call usually empties it). */
 export const SOCKETS_RECEIVE_BATCH = 256;
-/** Lanes 0..6 carry channels 0..6 as they are; lane 7 carries every other channel with its number in front. */
-export const HEADER_LANE = 7;
 /**
  * While this many messages or bytes wait in the queues, nothing more is taken from Steam: its own
  * receive buffer (RecvBufferMessages 1000, RecvBufferSize 1 MiB) then pushes back on the senders.
@@ -231,8 +229,8 @@ export class Inbox {
   private deliver(link: InboxLink, lane: number, bytes: Uint8Array, start: number, end: number): void {
     let channel = lane;
     let from = start;
-    if (lane >= HEADER_LANE) {
-      const header = lane === HEADER_LANE ? readVarint(bytes, start, end) : null;
+    if (lane >= SOCKETS_HEADER_LANE) {
+      const header = lane === SOCKETS_HEADER_LANE ? readVarint(bytes, start, end) : null;
       // A message on a lane we never use, or with a bad channel number: a broken or hostile peer.
       if (header === null) {
         this.dropped++;

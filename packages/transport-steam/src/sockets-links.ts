@@ -5,7 +5,6 @@
  * @packageDocumentation
  */
 import { END_REASON_LOCAL_RIGHTS } from './constants.js';
-import { failDetail } from './messages.js';
 import {
   P2PSend,
   type P2PSendFailure,
@@ -15,10 +14,9 @@ import {
 } from './p2p.js';
 import { decodeConnectionInfo, decodeRealTimeStatus, type SocketsCore } from './sockets-core.js';
 import type { InboxLink } from './sockets-inbox.js';
+import { SOCKETS_SEAM_LANES, sessionFailDetail } from './sockets-mapping.js';
 import type { SteamId } from './steam-id.js';
 
-/** Lanes per connection (channels 0..6, plus lane 7 for the rest). */
-export const SOCKETS_SEAM_LANES = 8;
 /** Steam's default `SendBufferSize`: more bytes queued for one connection are refused (`limitExceeded`). */
 export const SEND_BUFFER_BYTES = 512 * 1024;
 
@@ -219,7 +217,7 @@ export class LinkTable {
       return null;
     }
     link.state = 'failed';
-    link.failure = { error: errorOf(endReason), detail: failDetail(endReason, debug) };
+    link.failure = { error: errorOf(endReason), detail: sessionFailDetail(endReason, debug) };
     if (link.failPosted) return null;
     link.failPosted = true;
     return link.failure;

@@ -40,28 +40,23 @@ import {
   SOCKETS_P2P_LIMITS,
   type TypedEmitter,
 } from './p2p.js';
-import { SendFlags, SOCKETS_MAX_MESSAGE_BYTES } from './sockets-constants.js';
+import { SOCKETS_MAX_MESSAGE_BYTES } from './sockets-constants.js';
 import type { SocketsCore } from './sockets-core.js';
 import { SteamNetworkingError } from './sockets-errors.js';
-import { HEADER_LANE, Inbox } from './sockets-inbox.js';
+import { Inbox } from './sockets-inbox.js';
 import { type Link, LinkTable, SEND_BUFFER_BYTES } from './sockets-links.js';
-import { Outbox, type StagedPacket, varintSize } from './sockets-outbox.js';
+import {
+  channelHeaderSize,
+  SESSION_REQUEST_REPOST_MS,
+  SOCKETS_HEADER_LANE,
+  SOCKETS_SEND_FLAGS,
+} from './sockets-mapping.js';
+import { Outbox, type StagedPacket } from './sockets-outbox.js';
 import type { SteamId } from './steam-id.js';
 import { checkBoolean, checkChannel, checkRemote, checkSend, checkSize } from './validate.js';
 
-export { SOCKETS_SEAM_LANES } from './sockets-links.js';
-/** How often a waiting incoming connection is announced again as `sessionRequest` (Steam re-sends every 0.5 s). */
-export const SESSION_REQUEST_REPOST_MS = 500;
 /** Bytes per ms Steam is assumed to send at least (`SendRateMin`, 256 KiB/s), to age what was handed over. */
 const MIN_SEND_RATE_PER_MS = 262_144 / 1000;
-
-/** Legacy send type → Sockets send flags (index = `P2PSend`): Steam's documented migration equivalents. */
-const SEND_FLAGS: readonly number[] = [
-  SendFlags.UnreliableNoNagle,
-  SendFlags.UnreliableNoDelay,
-  SendFlags.ReliableNoNagle,
-  SendFlags.Reliable,
-];
 
 const FAIL_TOO_LARGE: P2PSendFailure = Object.freeze({ reason: 'tooLarge' });
 const FAIL_LIMIT: P2PSendFailure = Object.freeze({ reason: 'limitExceeded', result: 25 });
@@ -181,7 +176,7 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
       this.lastSendFailure = ch;
       return false;
     }
-    const header = ch < HEADER_LANE ? 0 : varintSize(ch);
+    const header = channelHeaderSize(ch);
     if (header > 0 && data.byteLength + header > SOCKETS_MAX_MESSAGE_BYTES) {
       this.lastSendFailure = FAIL_TOO_LARGE;
       return false;
@@ -226,8 +221,8 @@ export class SocketsNetworking extends Emitter implements P2PNetworking {
     this.outbox.stage(
       link,
       link.handle,
-      SEND_FLAGS[sendType]!,
-      Math.min(ch, HEADER_LANE),
+      SOCKETS_SEND_FLAGS[sendType]!,
+      Math.min(ch, SOCKETS_HEADER_LANE),
       header,
       ch,
       sendType,

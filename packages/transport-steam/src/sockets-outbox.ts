@@ -10,6 +10,7 @@
 import { SLAB_MAX_PACKET } from './slab.js';
 import type { SocketsCore } from './sockets-core.js';
 import { SteamNetworkingError } from './sockets-errors.js';
+import { writeVarint } from './sockets-mapping.js';
 
 /** Most packets one `SendMessages` call carries; a fuller tick flushes early. */
 export const OUTBOX_BATCH = 256;
@@ -190,36 +191,4 @@ export class Outbox<L> {
       this.bytes[i] = undefined;
     }
   }
-}
-
-/** Bytes of `value` as an unsigned LEB128 varint (1 to 5 for an int32 channel). */
-export function varintSize(value: number): number {
-  let n = 1;
-  for (let v = value >>> 7; v !== 0; v >>>= 7) n++;
-  return n;
-}
-
-/** Writes `value` as an unsigned LEB128 varint at the start of `bytes`. */
-export function writeVarint(bytes: Uint8Array, value: number): void {
-  let v = value >>> 0;
-  let i = 0;
-  while (v >= 0x80) {
-    bytes[i++] = (v & 0x7f) | 0x80;
-    v >>>= 7;
-  }
-  bytes[i] = v;
-}
-
-/**
- * Reads an unsigned LEB128 varint of at most 5 bytes from `bytes[at..end)`: the value and the bytes it
- * took, or `null` when it is truncated, too long, or above the int32 channel range (a hostile peer).
- */
-export function readVarint(bytes: Uint8Array, at: number, end: number): [number, number] | null {
-  let value = 0;
-  for (let i = 0; i < 5 && at + i < end; i++) {
-    const b = bytes[at + i]!;
-    value += (b & 0x7f) * 2 ** (7 * i);
-    if ((b & 0x80) === 0) return value <= 0x7fffffff ? [value, i + 1] : null;
-  }
-  return null;
 }

@@ -27,10 +27,6 @@ export {
 } from './library.js';
 export { RECEIVE_BATCH } from './messages.js';
 export { SOCKETS_RECEIVE_BATCH } from './sockets-inbox.js';
-export {
-  SESSION_REQUEST_REPOST_MS,
-  SOCKETS_SEAM_LANES,
-  type SocketsBackendStats,
-} from './sockets-networking.js';
+export type { SocketsBackendStats } from './sockets-networking.js';
 export { OUTBOX_BATCH } from './sockets-outbox.js';
 export { checkSymbols } from './symbols.js';

@@ -8,17 +8,9 @@
 import { EventEmitter } from 'node:events';
 import { CallbackId } from './constants.js';
 import { CallbackPump } from './dispatch.js';
-import { InvalidArgumentError } from './errors.js';
 import type { TypedEmitter } from './p2p.js';
-import { CONFIG_VALUES } from './sockets-constants.js';
-import {
-  CONFIG_DATA_TYPE,
-  checkConfigValue,
-  configDataTypeName,
-  configDef,
-  decodeRelayStatus,
-  type SocketsCore,
-} from './sockets-core.js';
+import { checkConfigScope, checkConfigValue, checkConfigValueId, configDef } from './sockets-checks.js';
+import { CONFIG_DATA_TYPE, configDataTypeName, decodeRelayStatus, type SocketsCore } from './sockets-core.js';
 import type {
   ConfigReading,
   ConfigScope,
@@ -30,7 +22,6 @@ import type {
   SteamNetworkingUtils,
   UtilsEvents,
 } from './sockets-types.js';
-import { checkHandle } from './validate.js';
 
 /** `ESteamNetworkingConfigScope` numbers. */
 const SCOPE = { global: 1, interface: 2, listenSocket: 3, connection: 4 } as const;
@@ -65,17 +56,8 @@ export class UtilsApi extends Emitter implements SteamNetworkingUtils {
 
   /** The scope number and object a {@link ConfigScope} names. */
   private scopeOf(scope: ConfigScope): [number, number] {
-    if (scope === 'global') return [SCOPE.global, 0];
-    if (scope === 'interface') return [SCOPE.interface, this.core.self];
-    if (typeof scope === 'object' && scope !== null) {
-      if ('connection' in scope) return [SCOPE.connection, checkHandle('scope.connection', scope.connection)];
-      if ('listenSocket' in scope)
-        return [SCOPE.listenSocket, checkHandle('scope.listenSocket', scope.listenSocket)];
-    }
-    throw new InvalidArgumentError(
-      'scope',
-      "scope must be 'global', 'interface', { connection } or { listenSocket }.",
-    );
+    const { kind, handle } = checkConfigScope(scope);
+    return [SCOPE[kind], kind === 'interface' ? this.core.self : handle];
   }
 
   initRelayNetworkAccess(): void {
@@ -165,20 +147,7 @@ export class UtilsApi extends Emitter implements SteamNetworkingUtils {
 
   getConfigValueInfo(value: ConfigValueName | number): ConfigValueInfo | null {
     this.core.ctx.assertLive('getConfigValueInfo');
-    let id: number;
-    if (typeof value === 'number') {
-      if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff)
-        throw new InvalidArgumentError(
-          'value',
-          `value must be a config value name or an int32, got ${value}.`,
-        );
-      id = value;
-    } else {
-      const entry = (CONFIG_VALUES as Record<string, { id: number }>)[value];
-      if (entry === undefined)
-        throw new InvalidArgumentError('value', `${String(value)} is not a configuration value name.`);
-      id = entry.id;
-    }
+    const id = checkConfigValueId(value);
     const type = new Int32Array(1);
     const scope = new Int32Array(1);
     const name = this.core.utilsFn.GetConfigValueInfo(this.core.utils, id, type, scope);

@@ -6,7 +6,10 @@
  */
 import { InvalidArgumentError } from './errors.js';
 import { isReliableSend, type P2PLimits, P2PSend, type P2PSendFailure } from './p2p.js';
+import { checkData } from './sockets-checks.js';
 import { isValidSteamId } from './steam-id.js';
+
+export { checkBoolean, checkData, checkHandle, checkInt, checkString } from './sockets-checks.js';
 
 const INT32_MAX = 0x7fffffff;
 
@@ -36,17 +39,6 @@ export function checkSendType(sendType: unknown): P2PSend {
     );
   }
   return sendType;
-}
-
-/** Packet data: a `Uint8Array` (a `Buffer` is one). */
-export function checkData(data: unknown): Uint8Array {
-  if (!(data instanceof Uint8Array)) {
-    throw new InvalidArgumentError(
-      'data',
-      `data must be a Uint8Array, got ${data === null ? 'null' : typeof data}.`,
-    );
-  }
-  return data;
 }
 
 /** A byte count for `readP2PPacket`: an integer from 0 to 2^32-1. */
@@ -81,13 +73,6 @@ export function checkRemote(remote: unknown): remote is bigint {
 
 let lastValidRemote: bigint | undefined;
 
-/** A boolean flag. */
-export function checkBoolean(name: string, value: unknown): boolean {
-  if (typeof value !== 'boolean')
-    throw new InvalidArgumentError(name, `${name} must be a boolean, got ${typeof value}.`);
-  return value;
-}
-
 const FAIL_INVALID_ID: P2PSendFailure = Object.freeze({ reason: 'invalidSteamId' });
 const FAIL_TOO_LARGE: P2PSendFailure = Object.freeze({ reason: 'tooLarge' });
 
@@ -112,33 +97,4 @@ export function checkSend(
   const limit = isReliableSend(type) ? limits.maxReliableBytes : limits.maxUnreliableBytes;
   if (bytes.byteLength > limit) return FAIL_TOO_LARGE;
   return ch;
-}
-
-/** A handle argument: an integer from 0 to 2^32-1 (0 is never valid; Steam answers it as such). */
-export function checkHandle(name: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) {
-    throw new InvalidArgumentError(
-      name,
-      `${name} must be a handle (an integer from 0 to 4294967295), got ${String(value)}.`,
-    );
-  }
-  return value;
-}
-
-/** An integer argument from min to max. */
-export function checkInt(name: string, value: unknown, min: number, max: number): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new InvalidArgumentError(
-      name,
-      `${name} must be an integer from ${min} to ${max}, got ${String(value)}.`,
-    );
-  }
-  return value;
-}
-
-/** A string argument that C can take (no NUL). */
-export function checkString(name: string, value: unknown): string {
-  if (typeof value !== 'string' || value.includes('\0'))
-    throw new InvalidArgumentError(name, `${name} must be a string without NUL characters.`);
-  return value;
 }

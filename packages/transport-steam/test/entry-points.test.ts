@@ -20,7 +20,7 @@ function loadedBy(target: string): string[] {
 describe('entry points', () => {
   beforeAll(() => ensureBuilt(), 120_000);
 
-  it('the seam entry loads only the seam: the interfaces, SteamIDs, errors, limits, the clock and the Sockets types', () => {
+  it('the seam entry loads only the seam: the interfaces, SteamIDs, errors, limits, the clock, the Sockets types, their argument checks and the Sockets mapping', () => {
     const own = loadedBy('@steamwire/transport-steam').filter((f) => !f.includes(':'));
     // sockets-types.js is type-only (`export type *`): Node never loads it.
     expect(own.sort()).toEqual([
@@ -32,8 +32,10 @@ describe('entry points', () => {
       'lobby-checks.js',
       'lobby-errors.js',
       'p2p.js',
+      'sockets-checks.js',
       'sockets-constants.js',
       'sockets-errors.js',
+      'sockets-mapping.js',
       'steam-id.js',
     ]);
   });

@@ -299,19 +299,26 @@ static bool consume(sw_conn *c, const sw_sock_frame *f, const uint8_t *data, int
   return true;
 }
 
+/* Takes the frames that waited ahead of the next one, in order, while there is room; frames that were
+ * taken meanwhile from a later copy are dropped. */
+static void drain_ahead(sw_conn *c, int64_t now) {
+  while (c->ooo != NULL && c->state == k_ESteamNetworkingConnectionState_Connected) {
+    sw_rxframe *r = c->ooo;
+    bool stale = seq_lt(r->f.seq, c->rx_next);
+    if (!stale && (r->f.seq != c->rx_next || !consume(c, &r->f, r->data, now))) break;
+    c->ooo = r->next;
+    c->ooo_count--;
+    c->ooo_bytes -= r->f.len;
+    if (!stale) c->rx_next++;
+    free(r);
+  }
+}
+
 static void rx_reliable(sw_conn *c, const sw_sock_frame *f, const uint8_t *data, int64_t now) {
   if (f->seq == c->rx_next) {
     if (!consume(c, f, data, now)) return;
     c->rx_next++;
-    while (c->ooo != NULL && c->ooo->f.seq == c->rx_next && c->state == k_ESteamNetworkingConnectionState_Connected) {
-      sw_rxframe *r = c->ooo;
-      if (!consume(c, &r->f, r->data, now)) break;
-      c->ooo = r->next;
-      c->ooo_count--;
-      c->ooo_bytes -= r->f.len;
-      c->rx_next++;
-      free(r);
-    }
+    drain_ahead(c, now);
   } else if (seq_lt(c->rx_next, f->seq) && f->seq - c->rx_next < SW_MAX_OOO &&
              (int64_t)(c->ooo_bytes + f->len) <= sw_conn_cfg_int(c, SWC_RecvBufferSize)) {
     sw_rxframe **at = &c->ooo;

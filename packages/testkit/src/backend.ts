@@ -16,7 +16,8 @@ import { type SteamBackendName, type SteamNumbers, steamNumbers } from './confor
 
 /**
  * The Steam API a fake peer models, as the real binding exposes it through `P2PNetworking`:
- * `'legacy'` is `ISteamNetworking`, `'messages'` is `ISteamNetworkingMessages`.
+ * `'legacy'` is `ISteamNetworking`, `'messages'` is `ISteamNetworkingMessages`, `'sockets'` is
+ * `ISteamNetworkingSockets` connections (the peer's own typed Sockets API, `sockets/p2p.ts`).
  */
 export type FakeBackend = SteamBackendName;
 
@@ -52,6 +53,7 @@ const SHAPES: Record<FakeBackend, BackendShape> = {
     relayPerSession: false,
     reportsPacketCount: false,
   },
+  // Only the limits matter here: a sockets peer runs over its Sockets API, not over the session core.
   sockets: {
     limits: SOCKETS_P2P_LIMITS,
     requestPerConnection: false,

@@ -25,6 +25,8 @@ import { type LinkConditions, validateLinkConditions } from './link.js';
 import { FakeLobbyService } from './lobby/service.js';
 import { FakePeer, type PeerContext } from './peer.js';
 import { SeededRng } from './rng.js';
+import { SocketsEndpoint } from './sockets/endpoint.js';
+import { SocketsTransport } from './sockets/transport.js';
 import { PeerCore } from './state.js';
 import { createStats, type FakeNetworkStats, snapshotStats } from './stats.js';
 import { Topology } from './topology.js';
@@ -120,12 +122,8 @@ export class FakeSteamNetwork {
   private readonly counters = createStats();
   private readonly fakePeers = new Map<SteamId, FakePeer>();
   private readonly usedIds = new Set<SteamId>();
-  private readonly context: {
-    wire: Wire;
-    clock: TestClock;
-    disposed: boolean;
-    lobbyService: FakeLobbyService;
-  };
+  private readonly context: PeerContext & { disposed: boolean };
+  private readonly sockets: SocketsTransport;
   private nextAccount = FIRST_AUTO_ACCOUNT;
   private nextPort = 0;
   private readonly ownsClock: boolean;
@@ -168,7 +166,16 @@ export class FakeSteamNetwork {
       );
     }
     this.lobbyService = new FakeLobbyService(this.clock, lobbyLatencyMs);
-    this.context = { wire: this.wire, clock: this.clock, disposed: false, lobbyService: this.lobbyService };
+    // The Sockets traffic draws from its own RNG: adding it left every other seeded run unchanged.
+    const socketsRng = new SeededRng(this.seed ^ 0x50c3e75);
+    this.sockets = new SocketsTransport(this.clock, socketsRng, this.topology);
+    this.context = {
+      wire: this.wire,
+      clock: this.clock,
+      disposed: false,
+      lobbyService: this.lobbyService,
+      socketsEndpoint: (id) => new SocketsEndpoint(id, this.sockets, socketsRng),
+    };
   }
 
   /**
@@ -214,7 +221,7 @@ export class FakeSteamNetwork {
     }
     this.usedIds.add(steamId);
     const core = new PeerCore(steamId, FIRST_PORT + (this.nextPort++ % 30_000), rules);
-    const peer = new FakePeer(core, this.context as PeerContext);
+    const peer = new FakePeer(core, this.context);
     this.fakePeers.set(steamId, peer);
     this.topology.peers.set(steamId, core);
     this.topology.version++;
@@ -331,6 +338,7 @@ export class FakeSteamNetwork {
     this.topology.peers.delete(id);
     this.topology.version++;
     this.fakePeers.delete(id);
+    this.sockets.peers.delete(id); // its connections vanish without a word: others' time out
     // Its Steam is gone: it drops out of its lobbies (disconnected) and its pending lobby calls reject.
     this.lobbyService.detach(id);
   }
@@ -363,6 +371,7 @@ export class FakeSteamNetwork {
   dispose(): void {
     if (this.context.disposed) return;
     this.context.disposed = true;
+    this.sockets.disposed = true;
     this.wire.dispose();
     if (this.ownsClock && this.clock instanceof RealTimeClock) this.clock.dispose();
     for (const core of this.topology.peers.values()) {

@@ -23,12 +23,17 @@ import {
   type TypedEmitter,
 } from '@steamwire/transport-steam';
 import type { FakeBackend } from './backend.js';
+import { STEAM_BEHAVIOUR } from './conformance/steam-behaviour.js';
 import { NetworkDisposedError } from './errors.js';
 import type { Deque } from './internal/deque.js';
 import type { LobbyEndpoint } from './lobby/endpoint.js';
 import { FakeFriends } from './lobby/fake-friends.js';
 import { FakeLobbies } from './lobby/fake-lobbies.js';
 import type { FakeLobbyService } from './lobby/service.js';
+import type { SocketsEndpoint } from './sockets/endpoint.js';
+import { FakeNetworkingSockets } from './sockets/fake-sockets.js';
+import { FakeNetworkingUtils } from './sockets/fake-utils.js';
+import { SocketsP2P, type SocketsP2PHost } from './sockets/p2p.js';
 import { Packet, type PeerCore, Session } from './state.js';
 import type { Wire } from './wire.js';
 import { release } from './wire-receive.js';
@@ -49,6 +54,8 @@ export interface PeerContext {
   readonly disposed: boolean;
   /** The network's lobby and friends backend. */
   readonly lobbyService: FakeLobbyService;
+  /** Makes the peer's `ISteamNetworkingSockets` state on the network's Sockets traffic. */
+  readonly socketsEndpoint: (id: SteamId) => SocketsEndpoint;
 }
 
 function failure(reason: P2PSendFailureReason, result: number | null): P2PSendFailure {
@@ -87,11 +94,22 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   readonly lobbies: FakeLobbies;
   /** This peer's Steam friends and launch APIs; events fire from {@link FakePeer.runCallbacks}. */
   readonly friends: FakeFriends;
+  /**
+   * This peer's typed `ISteamNetworkingSockets` (as `session.sockets` of the binding): connections to
+   * other fake peers over the network's links, whatever this peer's backend. Events fire from
+   * {@link FakePeer.runCallbacks}.
+   */
+  readonly sockets: FakeNetworkingSockets;
+  /** This peer's typed `ISteamNetworkingUtils`; Steam's fake lag and loss settings act on `sockets`. */
+  readonly utils: FakeNetworkingUtils;
   private failure: P2PSendFailure | null = null;
   private readonly refusals: Record<Refusal, P2PSendFailure>;
   /** The session a send to oneself is attributed to, on backends that loop back locally. */
   private selfSession: Session | null = null;
   private readonly lobbyEndpoint: LobbyEndpoint;
+  private readonly socketsEndpoint: SocketsEndpoint;
+  /** The `sockets` backend: `P2PNetworking` over this peer's own Sockets API, as the binding does it. */
+  private readonly socketsP2P: SocketsP2P | null;
 
   /** @internal Use `FakeSteamNetwork.createPeer()`. */
   constructor(
@@ -112,6 +130,35 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
     this.lobbyEndpoint = context.lobbyService.attach(core.steamId);
     this.lobbies = new FakeLobbies(context.lobbyService, this.lobbyEndpoint, () => this.runCallbacks());
     this.friends = new FakeFriends(context.lobbyService, this.lobbyEndpoint, () => this.runCallbacks());
+    this.socketsEndpoint = context.socketsEndpoint(core.steamId);
+    this.sockets = new FakeNetworkingSockets(
+      this.socketsEndpoint,
+      () => this.runCallbacks(),
+      () => this.alive(),
+    );
+    this.utils = new FakeNetworkingUtils(
+      this.socketsEndpoint,
+      () => this.runCallbacks(),
+      () => this.alive(),
+    );
+    const host = { emit: (...args: unknown[]) => (this.emit as (...a: unknown[]) => boolean)(...args) };
+    this.socketsP2P =
+      this.backend === 'sockets'
+        ? new SocketsP2P(this.sockets, this.utils, core.steamId, host as SocketsP2PHost)
+        : null;
+    if (this.socketsP2P !== null) this.applyOverrides();
+  }
+
+  /** A network that departs from Steam's timeouts or send buffer does so through Steam's own values here. */
+  private applyOverrides(): void {
+    const rules = this.core.rules;
+    const steam = STEAM_BEHAVIOUR.sockets;
+    if (rules.connectTimeoutMs !== steam.connectTimeoutMs.value)
+      this.utils.setConfigValue('TimeoutInitial', rules.connectTimeoutMs);
+    if (rules.connectionLostTimeoutMs !== steam.connectionLostTimeoutMs.value)
+      this.utils.setConfigValue('TimeoutConnected', rules.connectionLostTimeoutMs);
+    if (rules.sendBufferBytes !== steam.sendBufferBytes.value)
+      this.utils.setConfigValue('SendBufferSize', rules.sendBufferBytes);
   }
 
   /**
@@ -131,6 +178,10 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   acceptP2PSessionWithUser(remote: SteamId): boolean {
     this.alive();
     if (!isValidSteamId(remote)) return false;
+    if (this.socketsP2P !== null) {
+      this.socketsP2P.acceptFrom(remote);
+      return true;
+    }
     const session = this.core.sessions.get(remote);
     if (session !== undefined) this.context.wire.accept(session);
     return true;
@@ -153,6 +204,7 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   closeP2PChannelWithUser(remote: SteamId, channel: number): boolean {
     this.alive();
     const ch = checkChannel(channel);
+    if (this.socketsP2P !== null) return isValidSteamId(remote) && this.socketsP2P.closeChannel(remote, ch);
     if (this.isLocalLoopback(remote)) return this.closeLoopback(ch);
     const session = isValidSteamId(remote) ? this.core.sessions.get(remote) : undefined;
     return session !== undefined && this.context.wire.closeChannel(session, ch);
@@ -161,6 +213,7 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   /** Closes the session with `remote`, dropping its data both ways. @returns false when there was none. */
   closeP2PSessionWithUser(remote: SteamId): boolean {
     this.alive();
+    if (this.socketsP2P !== null) return isValidSteamId(remote) && this.socketsP2P.closeSession(remote);
     if (this.isLocalLoopback(remote)) return this.closeLoopback(null);
     const session = isValidSteamId(remote) ? this.core.sessions.get(remote) : undefined;
     if (session === undefined) return false;
@@ -171,6 +224,7 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   /** The state of the session with `remote`, or `null` when there is none. */
   getP2PSessionState(remote: SteamId): P2PSessionState | null {
     this.alive();
+    if (this.socketsP2P !== null) return isValidSteamId(remote) ? this.socketsP2P.sessionState(remote) : null;
     if (this.isLocalLoopback(remote)) {
       if (!this.core.loopbackOpen) return null;
       return {
@@ -209,6 +263,7 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   /** Size of the next packet waiting on `channel` (0 for an empty packet), or `null` when none waits. Never blocks. */
   getAvailableP2PPacketSize(channel?: number): number | null {
     const ch = checkChannel(channel);
+    if (this.socketsP2P !== null) return this.socketsP2P.next(ch, false)?.data.length ?? null;
     return this.core.inbox.get(ch)?.peek()?.data.length ?? null;
   }
 
@@ -221,6 +276,11 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
       );
     }
     const ch = checkChannel(channel);
+    if (this.socketsP2P !== null) {
+      const packet = this.socketsP2P.next(ch, true);
+      if (packet === undefined) return null;
+      return size < packet.data.length ? { ...packet, data: packet.data.slice(0, size) } : packet;
+    }
     const p = this.core.inbox.get(ch)?.shift();
     if (p === undefined) return null;
     release(p); // read: it no longer counts against the receive buffer
@@ -255,6 +315,11 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
     if (session === undefined && !isValidSteamId(remote)) return this.refuse('invalidSteamId');
     const max = sendType >= P2PSend.Reliable ? this.limits.maxReliableBytes : this.limits.maxUnreliableBytes;
     if (data.length > max) return this.refuse('tooLarge');
+    if (this.socketsP2P !== null) {
+      const sent = this.socketsP2P.send(remote, data, sendType, ch);
+      this.failure = this.socketsP2P.lastSendFailure;
+      return sent;
+    }
     if (rules.localLoopback && remote === core.steamId) return this.sendToSelf(data, ch);
     const wire = this.context.wire;
     const held = session === undefined ? 0 : session.queuedBytes + session.inFlightBytes + session.nagleBytes;
@@ -279,10 +344,15 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
     return true;
   }
 
-  /** Fires the pending `sessionRequest` / `sessionConnectFail` events, and those of `lobbies` and `friends`. Call once per frame. */
+  /**
+   * Fires the pending `sessionRequest` / `sessionConnectFail` events, and those of `lobbies`,
+   * `friends`, `sockets` and `utils`. Call once per frame.
+   */
   runCallbacks(): void {
     if (this.context.disposed) return;
     this.lobbyEndpoint.run();
+    this.socketsEndpoint.run();
+    this.socketsP2P?.afterCallbacks();
     const queue = this.core.callbacks;
     // Only the callbacks pending now; those posted by handlers wait for the next call.
     for (let n = queue.length; n > 0; n--) {

@@ -38,6 +38,15 @@ export {
   type LobbyWorldPeer,
 } from './lobby-harness.js';
 export { type LobbyEventName, LobbyStage, type RecordedLobbyEvent } from './lobby-stage.js';
+export { SOCKETS_CONFORMANCE_BEHAVIOURS, socketsConformanceSuite } from './sockets.js';
+export {
+  type FakeSocketsHarnessOptions,
+  fakeSocketsHarness,
+  type SocketsConformanceHarness,
+  type SocketsWorld,
+  type SocketsWorldPeer,
+} from './sockets-harness.js';
+export { type RecordedSocketsEvent, type SocketsCheck, SocketsStage } from './sockets-stage.js';
 export { bytes, type RecordedEvent, Stage, text } from './stage.js';
 export * from './steam-behaviour.js';
 

@@ -18,8 +18,9 @@ import type {
 } from '../conformance/harness.js';
 import type { SteamBackendName } from '../conformance/steam-behaviour.js';
 import { InvalidNativeFakeOptionError } from './errors.js';
-import { copyNativeFake, ensureNativeFake } from './library.js';
+import { ensureNativeFake } from './library.js';
 import { createNativeFakePeer } from './peer.js';
+import { nativeLibraryPool } from './pool.js';
 import { WorldClock } from './world-clock.js';
 
 /** Options of {@link nativeFakeHarness}. */
@@ -42,41 +43,6 @@ function allocateSteamId(): SteamId {
   nextAccount += 1;
   return ID_BASE | BigInt(nextAccount);
 }
-
-/**
- * Library copies, reused across worlds. A path is free once its session is shut down: the binding
- * keeps each loaded file, and the fake re-reads its environment at every init.
- */
-class LibraryPool {
-  private readonly free: string[] = [];
-  private dir: string | null = null;
-  private count = 0;
-
-  acquire(source: string): string {
-    const hit = this.free.pop();
-    if (hit !== undefined) return hit;
-    if (this.dir === null) {
-      const dir = mkdtempSync(join(tmpdir(), 'steamwire-native-pool-'));
-      this.dir = dir;
-      process.once('exit', () => {
-        try {
-          rmSync(dir, { recursive: true, force: true });
-        } catch {
-          // Windows cannot delete a loaded DLL, and the binding keeps each library loaded: the copies
-          // stay in the temp folder.
-        }
-      });
-    }
-    this.count += 1;
-    return copyNativeFake(join(this.dir, `peer-${this.count}`), source);
-  }
-
-  release(path: string): void {
-    this.free.push(path);
-  }
-}
-
-const pool = new LibraryPool();
 
 function checkMs(option: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0)
@@ -112,13 +78,13 @@ export function nativeFakeHarness(options: NativeFakeHarnessOptions): Conformanc
     const gone = new Set<number>();
     const teardown = async (): Promise<void> => {
       for (const session of sessions.splice(0)) session.shutdown();
-      for (const path of paths.splice(0)) pool.release(path);
+      for (const path of paths.splice(0)) nativeLibraryPool.release(path);
       clock.close();
       rmSync(worldDir, { recursive: true, force: true });
     };
     try {
       for (let i = 0; i < count; i++) {
-        const libraryPath = pool.acquire(source);
+        const libraryPath = nativeLibraryPool.acquire(source);
         paths.push(libraryPath);
         sessions.push(
           createNativeFakePeer({

@@ -11,4 +11,5 @@ export { type NativeFakeHarnessOptions, nativeFakeHarness } from './harness.js';
 export { copyNativeFake, ensureNativeFake, nativeFakeLibraryPath } from './library.js';
 export { type NativeLobbyHarnessOptions, nativeLobbyHarness } from './lobby-harness.js';
 export { type CreateNativeFakePeerOptions, createNativeFakePeer } from './peer.js';
+export { type NativeSocketsHarnessOptions, nativeSocketsHarness } from './sockets-harness.js';
 export { WorldClock } from './world-clock.js';

@@ -4,13 +4,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type {
-  ConnectionStatusChange,
-  NetConnection,
-  SteamBackend,
-  SteamSession,
-} from '@steamwire/transport-steam/steam';
-import { expect } from 'vitest';
+import type { SteamBackend, SteamSession } from '@steamwire/transport-steam/steam';
 import {
   copyNativeFake,
   createNativeFakePeer,
@@ -116,31 +110,3 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 export const bytes = (text: string): Uint8Array => encoder.encode(text);
 export const text = (data: Uint8Array): string => decoder.decode(data);
-
-/** Of two peers, `a` connected to `b`'s listen socket on port 0, every status change recorded. */
-export async function connectedPair(p: Peers) {
-  const [a, b] = p.sessions as [SteamSession, SteamSession];
-  const changes: [ConnectionStatusChange[], ConnectionStatusChange[]] = [[], []];
-  a.sockets.on('connectionStatusChanged', (c) => changes[0].push(c));
-  b.sockets.on('connectionStatusChanged', (c) => changes[1].push(c));
-  const listen = b.sockets.createListenSocketP2P(0);
-  const conn = a.sockets.connectP2P(b.localSteamId, 0);
-  const incomingOf = () =>
-    changes[1].find((c) => c.info.state === 'connecting' && c.info.listenSocket === listen);
-  expect(await p.until(() => incomingOf() !== undefined)).toBe(true);
-  const incoming = incomingOf()!.connection;
-  expect(b.sockets.acceptConnection(incoming)).toBe('ok');
-  const up = () => changes[0].some((c) => c.connection === conn && c.info.state === 'connected');
-  expect(await p.until(up)).toBe(true);
-  return { p, a, b, conn, incoming, listen, changes };
-}
-
-/** Receives on `conn` until `count` messages came (or the wait ran out). */
-export async function receiveAll(p: Peers, s: SteamSession, conn: NetConnection, count: number) {
-  const got: ReturnType<SteamSession['sockets']['receiveMessages']> & object = [];
-  await p.until(() => {
-    got.push(...(s.sockets.receiveMessages(conn) ?? []));
-    return got.length >= count;
-  });
-  return got;
-}

@@ -20,6 +20,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,8 @@ bool sw_check_self_at(const void *self, const void *expected, const char *functi
     if (self == NULL)
       sw_strict_fail("%s called with a NULL interface pointer as self: Valve's library dereferences it and crashes",
                      function);
-    sw_strict_fail("%s called with %p as self, which is not this library's interface pointer", function, self);
+    sw_strict_fail("%s called with 0x%" PRIxPTR " as self, which is not this library's interface pointer", function,
+                   (uintptr_t)self);
   }
   return false;
 }

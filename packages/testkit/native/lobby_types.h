@@ -1,8 +1,8 @@
 /*
  * The callback and call-result structs of ISteamMatchmaking, ISteamFriends and ISteamUtils, laid out
  * as Valve's SDK 1.62 headers lay them out (STEAM_API.md §16.4), for BOTH pack rules: pack(4) on
- * Linux/macOS and pack(8) on Windows (or when STEAMWIRE_PACK_LARGE is defined, which is how the tests
- * compile this header the Windows way on Linux). Every size and offset is pinned by _Static_assert.
+ * Linux/macOS and pack(8) on Windows (or when STEAMWIRE_PACK_LARGE / STEAMWIRE_PACK_SMALL picks one,
+ * which is how the tests build each rule on any host). Every size and offset is pinned by _Static_assert.
  *
  * CSteamID is pack(1) in Valve's headers, so structs made only of ids and bytes (333, 337) are the same
  * on both rules; FriendGameInfo_t (CGameID + ints + CSteamID) is 24 bytes, alignment 4, on both.
@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#if defined(_WIN32) || defined(STEAMWIRE_PACK_LARGE)
+#if (defined(_WIN32) || defined(STEAMWIRE_PACK_LARGE)) && !defined(STEAMWIRE_PACK_SMALL)
 #define SW_PACK_LARGE 1
 #else
 #define SW_PACK_LARGE 0

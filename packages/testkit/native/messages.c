@@ -2,6 +2,7 @@
  * ISteamNetworkingMessages (SteamAPI_ISteamNetworkingMessages_*), SteamNetworkingMessage_t release
  * and the SteamNetworkingIdentity helpers. Sessions are separate from the legacy API's, as in Steam.
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -167,8 +168,8 @@ SW_EXPORT void SteamAPI_SteamNetworkingMessage_t_Release(SteamNetworkingMessage_
   if (msg == NULL || msg->m_pfnRelease == NULL) return;
   /* A released message is gone in Valve's library; strict mode catches the second release here. */
   if (sw_strict() && sw_strict_released(msg))
-    sw_strict_fail("SteamNetworkingMessage_t %p released twice: Valve's library frees it on the first release",
-                   (void *)msg);
+    sw_strict_fail("SteamNetworkingMessage_t 0x%" PRIxPTR " released twice: Valve's library frees it on the first release",
+                   (uintptr_t)msg);
   msg->m_pfnRelease(msg);
 }
 

@@ -2,7 +2,8 @@
  * Valve's ISteamNetworkingSockets / ISteamNetworkingUtils types (SDK 1.62 steamnetworkingtypes.h,
  * isteamnetworkingsockets.h), laid out as STEAM_API.md §15.5 measured them, and pinned by
  * _Static_assert for the pack rule of the target: pack 4 on Linux/macOS, pack 8 on Windows.
- * Compiling with -DSW_CALLBACK_PACK_LARGE checks the Windows layouts on any host (a test does).
+ * -DSTEAMWIRE_PACK_LARGE / -DSTEAMWIRE_PACK_SMALL pick a rule on any host: tools/sockets_layout.c is
+ * built with each, so every compile of it checks that rule's asserts (a test runs both).
  *
  * SteamNetConnectionStatusChangedCallback_t is the one struct whose offsets differ: its m_info is
  * 8-aligned on Windows. It is declared with explicit padding so that both layouts come out byte for
@@ -13,7 +14,7 @@
 
 #include "steam_types.h"
 
-#if defined(_WIN32) || defined(SW_CALLBACK_PACK_LARGE)
+#if (defined(_WIN32) || defined(STEAMWIRE_PACK_LARGE)) && !defined(STEAMWIRE_PACK_SMALL)
 #define SW_PACK_LARGE 1
 #else
 #define SW_PACK_LARGE 0

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sockets.h"
+#include "sockets_layout.h"
 
 const uint64_t g_sw_iface_netutils = 0x5554494c53303034ull;
 #define SELF_OK(self) sw_check_self((self), &g_sw_iface_netutils)
@@ -318,28 +319,5 @@ SW_EXPORT void SteamAPI_SteamNetworkingConfigValue_t_SetString(SteamNetworkingCo
 /** Sizes and offsets of the §15 structs as this build lays them out (pack 4 here, 8 on Windows), as JSON. */
 SW_EXPORT const char *steamwire_fake_sockets_layout(void) {
   static char json[1024];
-  snprintf(json, sizeof json,
-           "{\"SteamNetConnectionStatusChangedCallback_t\":{\"size\":%zu,\"m_hConn\":%zu,\"m_info\":%zu,\"m_eOldState\":%zu},"
-           "\"SteamNetConnectionRealTimeLaneStatus_t\":{\"size\":%zu,\"m_cbPendingUnreliable\":%zu,\"m_cbPendingReliable\":%zu,"
-           "\"m_cbSentUnackedReliable\":%zu,\"m_usecQueueTime\":%zu},"
-           "\"SteamNetworkingConfigValue_t\":{\"size\":%zu,\"m_eValue\":%zu,\"m_eDataType\":%zu,\"m_val\":%zu},"
-           "\"SteamRelayNetworkStatus_t\":{\"size\":%zu,\"m_eAvail\":%zu,\"m_bPingMeasurementInProgress\":%zu,"
-           "\"m_eAvailNetworkConfig\":%zu,\"m_eAvailAnyRelay\":%zu,\"m_debugMsg\":%zu},"
-           "\"SteamNetAuthenticationStatus_t\":{\"size\":%zu,\"m_eAvail\":%zu,\"m_debugMsg\":%zu}}",
-           sizeof(SteamNetConnectionStatusChangedCallback_t), offsetof(SteamNetConnectionStatusChangedCallback_t, m_hConn),
-           offsetof(SteamNetConnectionStatusChangedCallback_t, m_info),
-           offsetof(SteamNetConnectionStatusChangedCallback_t, m_eOldState),
-           sizeof(SteamNetConnectionRealTimeLaneStatus_t),
-           offsetof(SteamNetConnectionRealTimeLaneStatus_t, m_cbPendingUnreliable),
-           offsetof(SteamNetConnectionRealTimeLaneStatus_t, m_cbPendingReliable),
-           offsetof(SteamNetConnectionRealTimeLaneStatus_t, m_cbSentUnackedReliable),
-           offsetof(SteamNetConnectionRealTimeLaneStatus_t, m_usecQueueTime), sizeof(SteamNetworkingConfigValue_t),
-           offsetof(SteamNetworkingConfigValue_t, m_eValue), offsetof(SteamNetworkingConfigValue_t, m_eDataType),
-           offsetof(SteamNetworkingConfigValue_t, m_val), sizeof(SteamRelayNetworkStatus_t),
-           offsetof(SteamRelayNetworkStatus_t, m_eAvail), offsetof(SteamRelayNetworkStatus_t, m_bPingMeasurementInProgress),
-           offsetof(SteamRelayNetworkStatus_t, m_eAvailNetworkConfig),
-           offsetof(SteamRelayNetworkStatus_t, m_eAvailAnyRelay), offsetof(SteamRelayNetworkStatus_t, m_debugMsg),
-           sizeof(SteamNetAuthenticationStatus_t), offsetof(SteamNetAuthenticationStatus_t, m_eAvail),
-           offsetof(SteamNetAuthenticationStatus_t, m_debugMsg));
-  return json;
+  return sw_sockets_layout_json(json, sizeof json);
 }

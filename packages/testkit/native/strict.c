@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +52,8 @@ bool sw_strict_released(const SteamNetworkingMessage_t *msg) {
 
 void sw_strict_release(SteamNetworkingMessage_t *msg, size_t block_size, void *payload, size_t payload_len) {
   if (sw_strict_released(msg))
-    sw_strict_fail("SteamNetworkingMessage_t %p released twice: Valve's library frees it on the first release",
-                   (void *)msg);
+    sw_strict_fail("SteamNetworkingMessage_t 0x%" PRIxPTR " released twice: Valve's library frees it on the first release",
+                   (uintptr_t)msg);
   /* Poison what a reader would look at, keep m_pfnRelease so a second release reaches us. */
   if (payload != NULL && payload_len > 0) memset(payload, 0xdd, payload_len);
   msg->m_cbSize = -1;
@@ -70,7 +71,7 @@ void sw_strict_check_live(const void *ptr, const char *function) {
   for (int i = 0; i < SW_QUARANTINE; i++) {
     const char *start = quarantine[i].block;
     if (start != NULL && at >= start && at < start + quarantine[i].size)
-      sw_strict_fail("%s used SteamNetworkingMessage_t %p after it was released", function, (const void *)start);
+      sw_strict_fail("%s used SteamNetworkingMessage_t 0x%" PRIxPTR " after it was released", function, (uintptr_t)start);
   }
 }
 

@@ -34,6 +34,10 @@ export declare function buildNativeFake(options?: { target?: NodeJS.Platform; ou
   path: string;
   built: boolean;
 };
+/** The tests' C programs, by name. */
+export declare const NATIVE_TOOLS: Readonly<
+  Record<string, { source: string; flags: readonly string[]; headers: readonly string[] }>
+>;
 export declare function buildNativeTool(
   name: string,
   options?: { target?: NodeJS.Platform; outDir?: string },

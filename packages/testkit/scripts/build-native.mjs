@@ -151,12 +151,58 @@ export function buildNativeFake({ target = process.platform, outDir = nativeBuil
   return { path, built };
 }
 
-/** Builds native/tools/<name>.c into build/native/<name>[.exe] for `target` (the tests' C probe). */
+/**
+ * The tests' C programs (native/tools/): source, extra flags and the headers they depend on. The layout
+ * tools come once per pack rule; building each also checks that rule's _Static_asserts.
+ */
+export const NATIVE_TOOLS = {
+  probe: { source: 'probe.c', flags: [], headers: ['steam_types.h'] },
+  misuse: { source: 'misuse.c', flags: [], headers: ['steam_types.h'] },
+  lobby_layout_small: {
+    source: 'lobby_layout.c',
+    flags: ['-DSTEAMWIRE_PACK_SMALL'],
+    headers: ['lobby_layout.h', 'lobby_types.h'],
+  },
+  lobby_layout_large: {
+    source: 'lobby_layout.c',
+    flags: ['-DSTEAMWIRE_PACK_LARGE'],
+    headers: ['lobby_layout.h', 'lobby_types.h'],
+  },
+  sockets_layout_small: {
+    source: 'sockets_layout.c',
+    flags: ['-DSTEAMWIRE_PACK_SMALL'],
+    headers: ['sockets_layout.h', 'sockets_types.h', 'steam_types.h'],
+  },
+  sockets_layout_large: {
+    source: 'sockets_layout.c',
+    flags: ['-DSTEAMWIRE_PACK_LARGE'],
+    headers: ['sockets_layout.h', 'sockets_types.h', 'steam_types.h'],
+  },
+};
+
+/**
+ * Builds the tool `name` of {@link NATIVE_TOOLS} into <outDir>/<name>[.exe] for `target`, unless it is
+ * newer than its sources. A Windows test run cannot compile: the Linux side prebuilds every tool.
+ */
 export function buildNativeTool(name, { target = process.platform, outDir = nativeBuildDir } = {}) {
+  const tool = NATIVE_TOOLS[name];
+  if (tool === undefined) throw new NativeBuildError(`No native tool named ${name}.`);
   const plan = buildPlan({ target });
-  const source = join(nativeSourceDir, 'tools', `${name}.c`);
+  const source = join(nativeSourceDir, 'tools', tool.source);
+  const inputs = [
+    source,
+    ...tool.headers.map((h) => join(nativeSourceDir, h)),
+    fileURLToPath(import.meta.url),
+  ];
   const path = join(outDir, `${name}${plan.executableSuffix}`);
-  const built = compileC({ sources: [source], output: path, libs: plan.executableLibs, plan });
+  const built = compileC({
+    sources: [source],
+    output: path,
+    inputs,
+    flags: tool.flags,
+    libs: plan.executableLibs,
+    plan,
+  });
   return { path, built };
 }
 
@@ -172,8 +218,10 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   try {
     for (const { path, built } of [
       buildNativeFake({ target, outDir }),
-      // Cross-builds also make the probe: a Windows test run cannot compile anything.
-      ...(target !== process.platform ? [buildNativeTool('probe', { target, outDir })] : []),
+      // Cross-builds also make the tests' tools: a Windows test run cannot compile anything.
+      ...(target !== process.platform
+        ? Object.keys(NATIVE_TOOLS).map((name) => buildNativeTool(name, { target, outDir }))
+        : []),
     ]) {
       console.log(built ? `built ${path}` : `up to date: ${path}`);
     }

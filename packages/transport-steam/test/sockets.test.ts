@@ -11,6 +11,7 @@ import {
   type SteamSession,
 } from '@steamwire/transport-steam/steam';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { hostPackRule } from '../src/structs.js';
 import { describeNative } from './helpers/native.js';
 import { type StubControl, stubCopy } from './helpers/stub.js';
 
@@ -18,7 +19,10 @@ const ME = 76561198000000001n;
 const PEER = 76561198000000002n;
 const CONNECTED = 3;
 
-/** A 1221 callback as Linux lays it out (704 bytes, m_info at 4). */
+/** Where `m_info` starts in a 1221 callback under this platform's pack rule (STEAM_API.md §15.5). */
+const INFO_AT = hostPackRule() === 'large' ? 8 : 4;
+
+/** A 1221 callback as this platform lays it out (Linux 704 bytes, m_info at 4; Windows 712, at 8). */
 function statusChange(
   conn: number,
   remote: bigint,
@@ -28,17 +32,17 @@ function statusChange(
   debug = '',
   listen = 0,
 ) {
-  const b = new Uint8Array(704);
+  const b = new Uint8Array(INFO_AT === 8 ? 712 : 704);
   const v = new DataView(b.buffer);
   v.setUint32(0, conn, true);
-  v.setInt32(4, 16, true);
-  v.setInt32(8, 8, true);
-  v.setBigUint64(12, remote, true);
-  v.setUint32(4 + 144, listen, true);
-  v.setInt32(4 + 176, state, true);
-  v.setInt32(4 + 180, endReason, true);
-  b.set(new TextEncoder().encode(debug), 4 + 184);
-  v.setInt32(700, old, true);
+  v.setInt32(INFO_AT, 16, true);
+  v.setInt32(INFO_AT + 4, 8, true);
+  v.setBigUint64(INFO_AT + 8, remote, true);
+  v.setUint32(INFO_AT + 144, listen, true);
+  v.setInt32(INFO_AT + 176, state, true);
+  v.setInt32(INFO_AT + 180, endReason, true);
+  b.set(new TextEncoder().encode(debug), INFO_AT + 184);
+  v.setInt32(INFO_AT + 696, old, true);
   return b;
 }
 

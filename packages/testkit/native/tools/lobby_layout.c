@@ -1,7 +1,7 @@
 /*
  * Prints the lobby and friends struct layouts (lobby_layout.h) as this compilation lays them out.
- * The tests build it twice: as is (Linux/macOS, pack 4) and with -DSTEAMWIRE_PACK_LARGE (Windows,
- * pack 8); each build also runs every _Static_assert of lobby_types.h for its rule.
+ * Built once per pack rule: -DSTEAMWIRE_PACK_SMALL (Linux/macOS, pack 4) and -DSTEAMWIRE_PACK_LARGE
+ * (Windows, pack 8); each build also runs every _Static_assert of lobby_types.h for its rule.
  */
 #include <stdio.h>
 

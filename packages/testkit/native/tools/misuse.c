@@ -1,6 +1,6 @@
 /*
- * Commits one of the mistakes Valve's library punishes against a fake (or real) libsteam_api.so,
- * loaded with dlopen, so the tests can show what the fake's strict mode does with each:
+ * Commits one of the mistakes Valve's library punishes against a fake (or real) Steam library, loaded
+ * with dlopen (LoadLibrary on Windows), so the tests can show what the fake's strict mode does with each:
  *   misuse LIB null-self | foreign-self | before-init | after-shutdown | next-callback-twice |
  *              release-twice | use-after-release | sockets-release-twice | sent-message-reused |
  *              allocated-release-twice | null-config-struct | call:NAME:null|foreign|before-init|after-shutdown
@@ -8,18 +8,31 @@
  * It prints "survived" and exits 0 when the library let the mistake pass (strict mode off).
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "../steam_types.h"
 
+#ifdef _WIN32
+#include <windows.h>
+static HMODULE lib;
+static bool open_library(const char *path) { return (lib = LoadLibraryA(path)) != NULL; }
+static const char *open_error(void) { return "LoadLibrary failed"; }
+static void *lookup(const char *name) { return (void *)GetProcAddress(lib, name); }
+static void pause_ms(int ms) { Sleep((DWORD)ms); }
+#else
+#include <dlfcn.h>
+#include <unistd.h>
 static void *lib;
+static bool open_library(const char *path) { return (lib = dlopen(path, RTLD_NOW | RTLD_LOCAL)) != NULL; }
+static const char *open_error(void) { return dlerror(); }
+static void *lookup(const char *name) { return dlsym(lib, name); }
+static void pause_ms(int ms) { usleep((useconds_t)ms * 1000); }
+#endif
 
-#define FN(ret, name, ...) ret (*name)(__VA_ARGS__) = (ret(*)(__VA_ARGS__))dlsym(lib, #name)
+#define FN(ret, name, ...) ret (*name)(__VA_ARGS__) = (ret(*)(__VA_ARGS__))lookup(#name)
 
 /* A valid individual SteamID nobody has. */
 static const uint64_t NOBODY = 0x0110000100000000ull | 0x7654321u;
@@ -68,7 +81,7 @@ static SteamNetworkingMessage_t *pipe_message(void *sockets) {
   SteamNetworkingMessage_t *msg = NULL;
   for (int i = 0; i < 100 && msg == NULL; i++) {
     if (SteamAPI_ISteamNetworkingSockets_ReceiveMessagesOnConnection(sockets, b, &msg, 1) != 1) msg = NULL;
-    if (msg == NULL) usleep(1000);
+    if (msg == NULL) pause_ms(1);
   }
   return msg;
 }
@@ -83,7 +96,7 @@ static int bad_call(const char *spec) {
   memcpy(name, spec, (size_t)(colon - spec));
   name[colon - spec] = '\0';
   const char *how = colon + 1;
-  any_method method = (any_method)dlsym(lib, name);
+  any_method method = (any_method)lookup(name);
   if (method == NULL) {
     fprintf(stderr, "no symbol %s\n", name);
     return 2;
@@ -134,7 +147,7 @@ static int mistake(const char *what) {
   } else if (strcmp(what, "next-callback-twice") == 0) {
     /* A connect-fail (the caller sets a 1 ms connect timeout) is the callback to fetch. */
     SteamAPI_ISteamNetworking_SendP2PPacket(networking, NOBODY, "x", 1, 2, 0);
-    usleep(20000);
+    pause_ms(20);
     HSteamPipe pipe = SteamAPI_GetHSteamPipe();
     SteamAPI_ManualDispatch_RunFrame(pipe);
     CallbackMsg_t msg;
@@ -193,9 +206,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: misuse LIB MISTAKE\n");
     return 2;
   }
-  lib = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
-  if (lib == NULL) {
-    fprintf(stderr, "dlopen: %s\n", dlerror());
+  if (!open_library(argv[1])) {
+    fprintf(stderr, "cannot load %s: %s\n", argv[1], open_error());
     return 1;
   }
   int rc = mistake(argv[2]);

@@ -27,7 +27,10 @@ import { WorldClock } from './world-clock.js';
 export interface NativeFakeHarnessOptions {
   /** The binding's backend under test (a row of `STEAM_BEHAVIOUR`). */
   backend: SteamBackendName;
-  /** The world's clock moves in steps of at most this many ms, every peer pumped after each (default 5). */
+  /**
+   * The world's clock moves in steps of at most this many ms, every peer pumped after each (default 5);
+   * a long `advance` moves in at most 50 steps.
+   */
   stepMs?: number;
   /** Promised upper bound on the delivery of one small packet, ms of the world's time (default 15). */
   deliveryMs?: number;
@@ -117,11 +120,17 @@ export function nativeFakeHarness(options: NativeFakeHarnessOptions): Conformanc
       absentPeerId: allocateSteamId(),
       deliveryMs,
       async advance(ms: number): Promise<void> {
-        // What this JavaScript turn queued (a backend's end-of-turn flush) goes out before time moves.
-        await new Promise((resolve) => setImmediate(resolve));
+        // What this JavaScript turn queued (the Sockets backend flushes at the turn's end) goes out
+        // before time moves, as it would before any real time passed.
+        peers.forEach((peer, index) => {
+          if (!gone.has(index)) peer.flushP2PPackets?.();
+        });
         let left = Math.max(0, ms);
+        // A long wait (the suite's coarse steps) moves in up to 50 steps: the fake's timers are far
+        // longer than that, and a slow host (Windows Node under Wine) still runs minutes of Steam time.
+        const size = Math.max(stepMs, Math.floor(ms / 50));
         for (let steps = 1; left > 0; steps++) {
-          const step = Math.min(stepMs, left);
+          const step = Math.min(size, left);
           clock.advance(step);
           left -= step;
           pumpAll();

@@ -28,9 +28,6 @@ export interface NativeSocketsHarnessOptions {
 const ID_BASE = 0x0110000100000000n;
 let nextAccount = 0x48000000 + Math.floor(Math.random() * 0x10000000);
 
-/** Lets queued JavaScript work run before the world's time moves on. */
-const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /** A {@link SocketsConformanceHarness} running the binding's typed APIs over the native fake. */
 export function nativeSocketsHarness(options: NativeSocketsHarnessOptions = {}): SocketsConformanceHarness {
   return {
@@ -67,7 +64,6 @@ export function nativeSocketsHarness(options: NativeSocketsHarnessOptions = {}):
       return {
         peers: sessions.map((s) => ({ steamId: s.localSteamId, sockets: s.sockets, utils: s.utils })),
         async advance(ms) {
-          await turn();
           for (let left = ms; left > 0; left--) {
             clock.advance(1);
             // Any Steam call lets the fake poll its socket and run its timers (without events).

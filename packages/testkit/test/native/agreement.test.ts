@@ -5,16 +5,11 @@
  * behaviour behind each number on both fakes; this test pins the constants themselves.
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileC, nativeBuildDir } from '../../scripts/build-native.mjs';
+import { buildNativeTool } from '../../scripts/build-native.mjs';
 import { STEAM_BACKENDS, STEAM_BEHAVIOUR, type SteamBehaviour } from '../../src/conformance/index.js';
 import { FakeSteamNetwork } from '../../src/index.js';
 import { ensureNativeFake } from '../../src/native/index.js';
-
-const TOOLS = fileURLToPath(new URL('../../native/tools/', import.meta.url));
-const PROBE = join(nativeBuildDir, 'probe');
 
 /** What only the binding enforces on that backend, so the native library has no number for it. */
 const BINDING_ONLY: Record<string, readonly (keyof SteamBehaviour)[]> = {
@@ -32,10 +27,10 @@ const BINDING_ONLY: Record<string, readonly (keyof SteamBehaviour)[]> = {
 let native: Record<string, Record<string, unknown>>;
 beforeAll(() => {
   const library = ensureNativeFake();
-  compileC({ sources: [join(TOOLS, 'probe.c')], output: PROBE, libs: ['-ldl'] });
+  const probe = buildNativeTool('probe').path;
   const env = { ...process.env };
   for (const key of Object.keys(env)) if (key.startsWith('STEAMWIRE_FAKE_')) delete env[key];
-  const run = spawnSync(PROBE, [library, 'numbers'], { encoding: 'utf8', env });
+  const run = spawnSync(probe, [library, 'numbers'], { encoding: 'utf8', env });
   expect(run.status, run.stderr).toBe(0);
   native = JSON.parse(run.stdout);
 });

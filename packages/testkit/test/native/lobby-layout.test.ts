@@ -1,16 +1,17 @@
 /**
  * The native fake's lobby, friends and call-result structs against STEAM_API.md §16.4, for both pack
- * rules: tools/lobby_layout.c is compiled as is (Linux/macOS, pack 4) and with STEAMWIRE_PACK_LARGE
- * (Windows, pack 8) — each compile also runs lobby_types.h's _Static_asserts for that rule — and the
- * built library reports the layout it was compiled with.
+ * rules: tools/lobby_layout.c built with STEAMWIRE_PACK_SMALL (Linux/macOS, pack 4) and with
+ * STEAMWIRE_PACK_LARGE (Windows, pack 8) — each build also runs lobby_types.h's _Static_asserts for that
+ * rule (a Windows run uses the builds the Linux side made) — and the built library reports the layout
+ * it was compiled with.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileC, nativeBuildDir } from '../../scripts/build-native.mjs';
+import { buildNativeTool } from '../../scripts/build-native.mjs';
 import {
   copyNativeFake,
   createNativeFakePeer,
@@ -18,6 +19,7 @@ import {
   nativeFakeControls,
 } from '../../src/native/index.js';
 import { freshSteamId } from './ids.js';
+import { removeTempDir } from './temp.js';
 
 const NATIVE = fileURLToPath(new URL('../../native/', import.meta.url));
 
@@ -84,19 +86,9 @@ function expected(column: 0 | 1, pack: number): Record<string, unknown> {
   };
 }
 
-function layoutOf(flags: string[], name: string): Record<string, unknown> {
-  const output = join(nativeBuildDir, name);
-  compileC({
-    sources: [join(NATIVE, 'tools', 'lobby_layout.c')],
-    inputs: [
-      join(NATIVE, 'tools', 'lobby_layout.c'),
-      join(NATIVE, 'lobby_layout.h'),
-      join(NATIVE, 'lobby_types.h'),
-    ],
-    output,
-    flags,
-  });
-  const run = spawnSync(output, { encoding: 'utf8' });
+/** The layout `tools/lobby_layout.c` reports when built with one pack rule (building it runs that rule's asserts). */
+function layoutOf(name: 'lobby_layout_small' | 'lobby_layout_large'): Record<string, unknown> {
+  const run = spawnSync(buildNativeTool(name).path, { encoding: 'utf8' });
   expect(run.status, run.stderr).toBe(0);
   return JSON.parse(run.stdout);
 }
@@ -107,11 +99,11 @@ beforeAll(() => {
 
 describe('lobby struct layouts of the native fake (STEAM_API.md §16.4)', () => {
   it('Linux/macOS rule (pack 4): the C declarations compile to the measured layout', () => {
-    expect(layoutOf([], 'lobby_layout_small')).toEqual(expected(0, 4));
+    expect(layoutOf('lobby_layout_small')).toEqual(expected(0, 4));
   });
 
   it('Windows rule (pack 8): the same declarations compile to the measured Windows layout', () => {
-    expect(layoutOf(['-DSTEAMWIRE_PACK_LARGE'], 'lobby_layout_large')).toEqual(expected(1, 8));
+    expect(layoutOf('lobby_layout_large')).toEqual(expected(1, 8));
   });
 
   it('the built library uses the layout of this platform', () => {
@@ -130,7 +122,7 @@ describe('lobby struct layouts of the native fake (STEAM_API.md §16.4)', () => 
         session.shutdown();
       }
     } finally {
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
     }
   });
 });

@@ -4,7 +4,7 @@
  * that is garbage (another program, a peer killed mid-write): read as empty, never a crash, and
  * repaired by the next change.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import {
   nativeFakeControls,
 } from '../../src/native/index.js';
 import { freshSteamId } from './ids.js';
+import { removeTempDir } from './temp.js';
 
 const koffi = createRequire(import.meta.url)('koffi') as typeof KoffiModule;
 
@@ -30,7 +31,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   for (const s of sessions) s.shutdown();
-  rmSync(dir, { recursive: true, force: true });
+  removeTempDir(dir);
 });
 
 function peer(
@@ -59,18 +60,20 @@ describe('the native fake below the binding', () => {
     const pipe = lib.func('int32_t SteamAPI_GetHSteamPipe()')() as number;
     const handle = BigInt(create(matchmaking(), LobbyType.Public, 4));
     expect(handle).not.toBe(0n);
-    const out = new Uint8Array(12);
+    // LobbyCreated_t: 12 bytes with the id at 4 (pack 4), 16 with it at 8 on Windows (pack 8).
+    const [size, idAt] = process.platform === 'win32' ? [16, 8] : [12, 4];
+    const out = new Uint8Array(size);
     const failed = [false];
-    expect(result(pipe, handle, out, 12, 504, failed)).toBe(false);
+    expect(result(pipe, handle, out, size, 504, failed)).toBe(false);
     expect(failed[0]).toBe(true);
     expect(result(pipe, handle, out, 8, 513, failed)).toBe(false);
-    expect(result(pipe, handle, out, 12, 513, failed)).toBe(true);
+    expect(result(pipe, handle, out, size, 513, failed)).toBe(true);
     expect(failed[0]).toBe(false);
     const view = new DataView(out.buffer);
     expect(view.getInt32(0, true)).toBe(1);
-    expect(isLobbyId(view.getBigUint64(4, true))).toBe(true);
-    expect(result(pipe, handle, out, 12, 513, failed)).toBe(false);
-    expect(result(pipe, 12345n, out, 12, 513, failed)).toBe(false);
+    expect(isLobbyId(view.getBigUint64(idAt, true))).toBe(true);
+    expect(result(pipe, handle, out, size, 513, failed)).toBe(false);
+    expect(result(pipe, 12345n, out, size, 513, failed)).toBe(false);
     expect(failed[0]).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 // Shared by the Sockets tests over the native fake: fresh peers (each a copy of the fake library,
 // initialised through the real binding) on one world clock (a clock file), and letting that world's
 // time pass while every peer pumps its callbacks: Steam's 10 s timeouts take milliseconds.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SteamBackend, SteamSession } from '@steamwire/transport-steam/steam';
@@ -12,6 +12,7 @@ import {
   WorldClock,
 } from '../../src/native/index.js';
 import { freshSteamId } from './ids.js';
+import { removeTempDir } from './temp.js';
 
 /** A group of peers that find each other; `close()` shuts them down and removes their files. */
 export interface Peers {
@@ -36,7 +37,7 @@ export interface PeersOptions {
   strict?: boolean;
 }
 
-/** Lets queued JavaScript work (a backend's end-of-turn flush) run before time moves on. */
+/** Lets other JavaScript work run now and then during a long wait. */
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** `count` peers on one world clock, with Steam's own numbers. */
@@ -52,12 +53,7 @@ export function peers(count: number, options: PeersOptions = {}): Peers {
   const close = (): void => {
     for (const s of sessions.splice(0)) s.shutdown();
     clock.close();
-    try {
-      rmSync(dir, { recursive: true, force: true });
-    } catch (err) {
-      // Windows cannot delete a DLL this process still has loaded (the binding keeps it).
-      if (process.platform !== 'win32') throw err;
-    }
+    removeTempDir(dir);
   };
   try {
     for (let i = 0; i < count; i++) {
@@ -80,11 +76,16 @@ export function peers(count: number, options: PeersOptions = {}): Peers {
   const pumpAll = (only: readonly SteamSession[] = sessions): void => {
     for (const s of only) s.networking.runCallbacks();
   };
+  // What the current JavaScript turn queued (the Sockets backend flushes at the turn's end) goes out
+  // before the world's time moves, as it would before any real time passed.
+  const flush = (only: readonly SteamSession[]): void => {
+    for (const s of only) s.networking.flushP2PPackets?.();
+  };
   return {
     sessions,
     now: () => clock.nowMs,
     async until(predicate, ms = 3000, pumped = sessions) {
-      await turn();
+      flush(pumped);
       for (let waited = 0; ; waited++) {
         pumpAll(pumped);
         if (predicate()) return true;
@@ -94,7 +95,7 @@ export function peers(count: number, options: PeersOptions = {}): Peers {
       }
     },
     async pass(ms) {
-      await turn();
+      flush(sessions);
       for (let waited = 0; waited < ms; waited++) {
         pumpAll();
         clock.advance(1);

@@ -9,7 +9,6 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildNativeTool } from '../../scripts/build-native.mjs';
 import {
@@ -20,8 +19,6 @@ import {
 } from '../../src/native/index.js';
 import { freshSteamId } from './ids.js';
 import { removeTempDir } from './temp.js';
-
-const NATIVE = fileURLToPath(new URL('../../native/', import.meta.url));
 
 /** [size, offset of each field in declaration order], Linux (pack 4) then Windows (pack 8). */
 const EXPECTED: Record<string, [number[], number[]]> = {

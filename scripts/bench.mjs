@@ -34,12 +34,21 @@ child.stdout.on('data', (chunk) => {
     }
   }
 });
+/** A goal is a number, a phrase, or (for compound goals) an object with `met` and its parts. */
+function goalText(goal) {
+  if (goal === undefined) return '';
+  if (typeof goal !== 'object' || goal === null) return String(goal);
+  const { met, ...parts } = goal;
+  const text = Object.values(parts).join('; ');
+  return met === undefined ? text : `${text} (${met ? 'met' : 'NOT met'})`;
+}
+
 child.on('close', (code) => {
   if (metrics.length > 0) {
     console.log('\nmetric                                   value        goal');
     for (const m of metrics) {
       const value = typeof m.value === 'number' ? Number(m.value.toPrecision(6)).toString() : String(m.value);
-      console.log(`${m.metric.padEnd(40)} ${value.padStart(12)} ${m.unit ?? ''}  ${m.goal ?? ''}`);
+      console.log(`${m.metric.padEnd(40)} ${value.padStart(12)} ${m.unit ?? ''}  ${goalText(m.goal)}`);
     }
   }
   process.exit(code ?? 1);

@@ -152,10 +152,13 @@ export function buildNativeFake({ target = process.platform, outDir = nativeBuil
 }
 
 /**
- * The tests' C programs (native/tools/): source, extra flags and the headers they depend on. The layout
- * tools come once per pack rule; building each also checks that rule's _Static_asserts.
+ * The C programs of the tests and benchmarks (native/tools/): source, extra flags and the headers they
+ * depend on. The layout tools come once per pack rule; building each also checks that rule's
+ * _Static_asserts.
  */
 export const NATIVE_TOOLS = {
+  // The benchmark's C baseline: POSIX only (dlopen, clock_gettime), so never cross-built.
+  ffi_loop: { source: 'ffi_loop.c', flags: [], headers: [], hostOnly: true },
   probe: { source: 'probe.c', flags: [], headers: ['steam_types.h'] },
   misuse: { source: 'misuse.c', flags: [], headers: ['steam_types.h'] },
   lobby_layout_small: {
@@ -220,7 +223,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
       buildNativeFake({ target, outDir }),
       // Cross-builds also make the tests' tools: a Windows test run cannot compile anything.
       ...(target !== process.platform
-        ? Object.keys(NATIVE_TOOLS).map((name) => buildNativeTool(name, { target, outDir }))
+        ? Object.entries(NATIVE_TOOLS)
+            .filter(([, tool]) => !tool.hostOnly)
+            .map(([name]) => buildNativeTool(name, { target, outDir }))
         : []),
     ]) {
       console.log(built ? `built ${path}` : `up to date: ${path}`);

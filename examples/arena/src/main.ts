@@ -5,14 +5,18 @@
  *   --seconds N       match length (default 30)
  *   --clients N       bot clients (default 3)
  *   --seed N          replay a match
- *   --steam           over real Steam: host, or `--join STEAMID`; `--lib PATH`, `--app-id N`
+ *   --steam           over real Steam: host a friends-only lobby, or `--join-lobby ID`; `--join STEAMID`
+ *                     with a host started with `--no-lobby`; `--lib PATH`, `--app-id N`
+ *   +connect_lobby ID what Steam adds when it starts the game for an invite: join that lobby
  */
 import { parseArgs } from 'node:util';
 import { runLive } from './live.js';
 import { Match } from './match.js';
 import { runOverSteam } from './steam.js';
 
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
+  // Steam starts a game for an invite with `+connect_lobby <id>`; the binding reads it from argv.
+  allowPositionals: true,
   options: {
     headless: { type: 'boolean', default: false },
     seconds: { type: 'string', default: '30' },
@@ -20,6 +24,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     steam: { type: 'boolean', default: false },
     join: { type: 'string' },
+    'join-lobby': { type: 'string' },
+    'no-lobby': { type: 'boolean', default: false },
     lib: { type: 'string' },
     'app-id': { type: 'string', default: '480' },
     name: { type: 'string', default: 'player' },
@@ -39,9 +45,15 @@ function positiveInt(name: string, text: string, max: number): number {
 async function main(): Promise<number> {
   if (values.help) {
     console.log(
-      'usage: npm start -- [--headless] [--seconds N] [--clients N] [--seed N] [--steam [--join STEAMID] [--lib PATH] [--app-id N]]',
+      'usage: npm start -- [--headless] [--seconds N] [--clients N] [--seed N] [--steam [--join-lobby ID | --join STEAMID | --no-lobby] [--lib PATH] [--app-id N]]',
     );
     return 0;
+  }
+  if (positionals.length > 0 && !(positionals.length === 2 && positionals[0] === '+connect_lobby')) {
+    console.error(
+      `Unexpected arguments: ${positionals.join(' ')} (only +connect_lobby <id>, as Steam adds it).`,
+    );
+    return 2;
   }
   const seconds = positiveInt('seconds', values.seconds, 3600);
   // More bots than the match holds is allowed: the late ones are refused, as a real player would be.
@@ -50,6 +62,8 @@ async function main(): Promise<number> {
   if (values.steam) {
     return runOverSteam({
       join: values.join,
+      joinLobby: values['join-lobby'],
+      noLobby: values['no-lobby'],
       libraryPath: values.lib,
       appId: positiveInt('app-id', values['app-id'], 2 ** 31),
       seconds,

@@ -1,5 +1,5 @@
 // The example's command line, as a user runs it (`npm start -- ...` runs dist/main.js).
-import { spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -20,6 +20,9 @@ describe('npm start', () => {
     const summary = JSON.parse(lines[0]!);
     expect(summary).toMatchObject({ healthy: true, clientsExpected: 3, clientsConnected: 3, errors: 0 });
     expect(summary.simulatedMs).toBe(5000);
+    // The bots came through the host's lobby: it holds the host and the three of them.
+    expect(summary.lobby).toMatchObject({ members: 4, memberLimit: 17 });
+    expect(BigInt(summary.lobby.id) >> 32n).toBe(0x01860000n);
     expect(Object.keys(summary.messagesSent).sort()).toEqual(
       expect.arrayContaining(['chat', 'input', 'snapshot']),
     );
@@ -49,13 +52,12 @@ describe('npm start', () => {
 
 describe('npm start -- --steam, over the real koffi binding and the native fake Steam library', () => {
   it.skipIf(process.platform !== 'linux' || process.arch !== 'x64')(
-    'one process hosts, another joins by SteamID, and they play',
+    'one process hosts without a lobby, another joins by SteamID, and they play',
     async () => {
       const { copyNativeFake, ensureNativeFake } = await import('@steamwire/testkit/native');
       const { mkdtempSync, rmSync } = await import('node:fs');
       const { tmpdir } = await import('node:os');
       const { join } = await import('node:path');
-      const { spawn } = await import('node:child_process');
       const dir = mkdtempSync(join(tmpdir(), 'arena-steam-'));
       try {
         const source = ensureNativeFake();
@@ -68,9 +70,13 @@ describe('npm start -- --steam, over the real koffi binding and the native fake 
         });
         const hostLib = copyNativeFake(join(dir, 'host'), source);
         const joinLib = copyNativeFake(join(dir, 'join'), source);
-        const host = spawn(process.execPath, [MAIN, '--steam', '--lib', hostLib, '--seconds', '6'], {
-          env: env(base + 1n),
-        });
+        const host = spawn(
+          process.execPath,
+          [MAIN, '--steam', '--no-lobby', '--lib', hostLib, '--seconds', '6'],
+          {
+            env: env(base + 1n),
+          },
+        );
         let hostOut = '';
         host.stdout.on('data', (d) => {
           hostOut += d;
@@ -98,4 +104,88 @@ describe('npm start -- --steam, over the real koffi binding and the native fake 
     },
     40_000,
   );
+});
+
+describe('npm start -- --steam through a lobby, two processes over the real binding and the native fake', () => {
+  it('A hosts a friends-only lobby; B joins it with --join-lobby, C with +connect_lobby; a stranger is refused; the match finishes', async () => {
+    const { copyNativeFake, ensureNativeFake } = await import('@steamwire/testkit/native');
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'arena-lobby-'));
+    const started: ChildProcess[] = [];
+    try {
+      const source = ensureNativeFake();
+      const base = 0x0110000100000000n + BigInt(0x31000000 + Math.floor(Math.random() * 0x1000000));
+      const [a, b, c, stranger] = [base + 1n, base + 2n, base + 3n, base + 4n];
+      // Friendships come from the fake's environment, both ways: friends-only lobbies need them.
+      const friendsOf = new Map([
+        [a, [b, c]],
+        [b, [a]],
+        [c, [a]],
+        [stranger, []],
+      ]);
+      const arena = (id: bigint, ...args: string[]) => {
+        const child = spawn(
+          process.execPath,
+          [MAIN, '--steam', '--lib', copyNativeFake(join(dir, String(id)), source), ...args],
+          {
+            env: {
+              ...process.env,
+              STEAMWIRE_FAKE_STEAMID: String(id),
+              STEAMWIRE_FAKE_PEERS: join(dir, 'peers'),
+              STEAMWIRE_FAKE_FRIENDS: friendsOf.get(id)!.join(','),
+              STEAMWIRE_FAKE_CONNECT_TIMEOUT_MS: '3000',
+            },
+          },
+        );
+        started.push(child);
+        const out = { stdout: '', stderr: '' };
+        child.stdout.on('data', (d) => {
+          out.stdout += d;
+        });
+        child.stderr.on('data', (d) => {
+          out.stderr += d;
+        });
+        const exit = new Promise<number | null>((resolve) => child.on('exit', resolve));
+        return { out, exit: exit.then((status) => ({ status, ...out })) };
+      };
+
+      const host = arena(a, '--seconds', '9');
+      let lobbyId = '';
+      for (let i = 0; i < 400 && lobbyId === ''; i++) {
+        lobbyId = /Hosting as \d+ in lobby (\d+) \(friends only\)/.exec(host.out.stdout)?.[1] ?? '';
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(host.out.stdout).toContain(`--join-lobby ${lobbyId}`);
+      expect(BigInt(lobbyId) >> 32n).toBe(0x01860000n);
+
+      const [bob, cleo, refused] = await Promise.all([
+        arena(b, '--join-lobby', lobbyId, '--seconds', '3', '--name', 'Bob').exit,
+        arena(c, '+connect_lobby', lobbyId, '--seconds', '3', '--name', 'Cleo').exit,
+        arena(stranger, '--join-lobby', lobbyId, '--name', 'Eve').exit,
+      ]);
+      for (const joined of [bob, cleo]) {
+        expect(joined.stderr).toBe('');
+        expect(joined.status).toBe(0);
+        expect(joined.stdout).toContain(`Joined lobby ${lobbyId}: the host is ${a}.`);
+        const snapshots = Number(/Match over: (\d+) snapshots received/.exec(joined.stdout)?.[1]);
+        expect(snapshots).toBeGreaterThan(20);
+      }
+      expect(refused.status).toBe(1);
+      expect(refused.stderr).toMatch(/Could not join: .*not allowed in/);
+
+      const hosted = await host.exit;
+      expect(hosted.stderr).toBe('');
+      expect(hosted.status).toBe(0);
+      for (const name of ['Bob', 'Cleo']) {
+        expect(hosted.stdout).toContain(`${name} joined`);
+        expect(hosted.stdout).toContain(`${name} left (left)`);
+      }
+      expect(hosted.stdout).not.toContain('Eve');
+    } finally {
+      for (const child of started) if (child.exitCode === null) child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

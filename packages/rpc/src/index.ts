@@ -20,6 +20,7 @@ export * from './errors.js';
 export { type ForgedPacket, forgeMessagePacket } from './forge.js';
 export { createHost, Host, type HostEvents, type HostOptions, type RefuseReason } from './host.js';
 export {
+  DEFAULT_LEAVE_GRACE_MS,
   DEFAULT_LOBBY_POLL_MS,
   DEFAULT_LOBBY_TIMEOUT_MS,
   type FindLobbiesOptions,

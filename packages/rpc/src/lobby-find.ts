@@ -61,7 +61,7 @@ export async function findLobbies(options: FindLobbiesOptions): Promise<FoundLob
   if (typeof filters !== 'object' || filters === null) {
     throw new RpcArgumentError('filters', 'filters must be LobbyListFilters (an object).');
   }
-  const wait = lobbyWait(options, lobbies, undefined);
+  const waits = lobbyWait(options, lobbies, undefined);
   const request = lobbies.requestLobbyList({
     ...filters,
     stringFilters: [
@@ -69,7 +69,7 @@ export async function findLobbies(options: FindLobbiesOptions): Promise<FoundLob
       { key: LOBBY_FINGERPRINT_KEY, value: protocol.fingerprint },
     ],
   });
-  const ids = await pumpWhile(request, wait('RequestLobbyList'));
+  const ids = await pumpWhile(request, waits.for('RequestLobbyList'));
   return ids.map((lobbyId) => {
     const data = new Map<string, string>();
     for (const [key, value] of lobbies.getAllLobbyData(lobbyId)) {

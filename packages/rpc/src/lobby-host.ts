@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type {
+  Clock,
   Friends,
   Lobbies,
   LobbyId,
@@ -14,6 +15,7 @@ import type {
   LobbyMemberChangeKind,
   LobbyType,
   SteamId,
+  TimerHandle,
   TypedEmitter,
 } from '@steamwire/transport-steam';
 import { RpcArgumentError } from './errors.js';
@@ -24,6 +26,7 @@ import {
   checkDataKey,
   checkDataValue,
   checkFriends,
+  checkLeaveGrace,
   checkLobbies,
   checkLobbyData,
   checkLobbyTypeOption,
@@ -66,6 +69,11 @@ export interface OpenLobbyOptions extends LobbyWaitOptions {
   data?: Readonly<Record<string, string>>;
   /** Open the Steam overlay's invite dialog once the lobby is ready (needs `friends`). */
   inviteDialog?: boolean;
+  /**
+   * A peer out of the lobby is dropped from the host this many milliseconds later, unless it said
+   * goodbye or came back meanwhile (default `DEFAULT_LEAVE_GRACE_MS`, 500; 0 drops at once).
+   */
+  leaveGraceMs?: number;
 }
 
 /**
@@ -82,12 +90,16 @@ export class HostedLobby {
   private host: Host<Protocol> | null = null;
   private offPeerJoined: (() => void) | null = null;
   private closed = false;
+  /** Peers out of the lobby, waiting out the grace before they are dropped. */
+  private readonly leaving = new Map<SteamId, TimerHandle>();
 
   /** @internal Use {@link openLobby}. */
   constructor(
     private readonly lobbies: Lobbies,
     private readonly friends: Friends | undefined,
     lobbyId: LobbyId,
+    private readonly clock: Clock,
+    private readonly leaveGraceMs: number,
   ) {
     this.lobbyId = lobbyId;
     this.self = lobbies.localSteamId;
@@ -172,6 +184,8 @@ export class HostedLobby {
     this.lobbies.off('lobbyMemberChange', this.onMemberChange);
     this.lobbies.off('lobbyKicked', this.onKicked);
     this.offPeerJoined?.();
+    for (const timer of this.leaving.values()) this.clock.clearTimeout(timer);
+    this.leaving.clear();
     this.host?.close();
     this.host = null;
     this.lobbies.leaveLobby(this.lobbyId);
@@ -183,10 +197,23 @@ export class HostedLobby {
       this.events.emit('memberEntered', change.userId);
       return;
     }
-    // Whoever is no longer in the lobby has no seat in the game either.
-    this.host?.kick(change.userId, LEFT_LOBBY_KICK_CODE);
+    this.dropLater(change.userId);
     this.events.emit('memberLeft', change.userId, change.change);
   };
+
+  /** Whoever is no longer in the lobby has no seat in the game either, once the grace is over. */
+  private dropLater(peer: SteamId): void {
+    if (this.leaving.has(peer)) return;
+    const drop = () => {
+      this.leaving.delete(peer);
+      if (!this.isMember(peer)) this.host?.kick(peer, LEFT_LOBBY_KICK_CODE);
+    };
+    if (this.leaveGraceMs === 0) {
+      drop();
+      return;
+    }
+    this.leaving.set(peer, this.clock.setTimeout(drop, this.leaveGraceMs));
+  }
 
   private readonly onKicked = (kicked: LobbyKicked): void => {
     if (kicked.lobbyId !== this.lobbyId || this.closed) return;
@@ -210,10 +237,14 @@ export async function openLobby(options: OpenLobbyOptions): Promise<HostedLobby>
   const maxMembers = checkMaxMembersOption(options.maxMembers);
   const data = checkLobbyData(options.data);
   const inviteDialog = checkBoolean('inviteDialog', options.inviteDialog);
-  const wait = lobbyWait(options, lobbies, undefined);
-  const lobbyId = await pumpWhile(lobbies.createLobby(lobbyType, maxMembers), wait('CreateLobby'), (late) =>
-    // Created after we gave up: nobody will host it, so do not leave it lying around.
-    lobbies.leaveLobby(late),
+  const leaveGraceMs = checkLeaveGrace(options.leaveGraceMs);
+  const waits = lobbyWait(options, lobbies, undefined);
+  const lobbyId = await pumpWhile(
+    lobbies.createLobby(lobbyType, maxMembers),
+    waits.for('CreateLobby'),
+    (late) =>
+      // Created after we gave up: nobody will host it, so do not leave it lying around.
+      lobbies.leaveLobby(late),
   );
   for (const [key, value] of [...protocolLobbyData(protocol), ...data]) {
     if (!lobbies.setLobbyData(lobbyId, key, value)) {
@@ -221,7 +252,7 @@ export async function openLobby(options: OpenLobbyOptions): Promise<HostedLobby>
       throw new LobbyDataRefusedError(lobbyId, key);
     }
   }
-  const lobby = new HostedLobby(lobbies, friends, lobbyId);
+  const lobby = new HostedLobby(lobbies, friends, lobbyId, waits.clock, leaveGraceMs);
   if (inviteDialog) lobby.openInviteDialog();
   return lobby;
 }
@@ -260,6 +291,7 @@ export async function hostLobby<P extends Protocol>(options: HostLobbyOptions<P>
     data,
     inviteDialog,
     friends,
+    leaveGraceMs,
     lobbyTimeoutMs,
     pollMs,
     signal,
@@ -285,6 +317,7 @@ export async function hostLobby<P extends Protocol>(options: HostLobbyOptions<P>
       maxMembers,
       data,
       inviteDialog,
+      leaveGraceMs,
       lobbyTimeoutMs,
       pollMs,
       signal,

@@ -54,7 +54,7 @@ export interface HostLeft {
 
 /** Events of a {@link LobbyClient}, fired from the session's callback pump (the client's `update()`). */
 export type LobbyClientEvents = {
-  /** The host is no longer the lobby's owner; the rpc client was disconnected. Fired once. */
+  /** The host is no longer the lobby's owner; the rpc client is disconnected right after. Fired once. */
   hostLeft: (info: HostLeft) => void;
   /** Steam removed us from the lobby (`adminId` did); the rpc client was disconnected. */
   removedFromLobby: (adminId: SteamId) => void;
@@ -174,9 +174,10 @@ export class LobbyClient<P extends Protocol> {
     this.hostGone = true;
     this.stopPumping();
     const newOwner = this.lobbies.getLobbyOwner(this.lobbyId);
-    // Host migration would start here; until then the game ends cleanly for this client.
-    this.client.disconnect();
+    // Told first, so the game reads why before the disconnect it is about to see. Host migration
+    // would start here; until then the game ends cleanly for this client.
     this.events.emit('hostLeft', { lobbyId: this.lobbyId, previousOwner: this.owner, newOwner, change });
+    this.client.disconnect();
   }
 }
 
@@ -230,12 +231,12 @@ export async function joinLobby<P extends Protocol>(options: JoinLobbyOptions<P>
   const network = checkSameUser(options.network, lobbies);
   const protocol = checkProtocol(options.protocol);
   const lobbyId = checkLobbyId(options.lobbyId);
-  const wait = lobbyWait(options, lobbies, network);
+  const waits = lobbyWait(options, lobbies, network);
   const { lobbies: _lobbies, lobbyId: _lobbyId, lobbyTimeoutMs, pollMs: _pollMs, ...connect } = options;
   // A search may have told us the lobby's data already: then a mismatch is refused without joining.
   const early = fingerprintProblem(lobbies, lobbyId, protocol, false);
   if (early !== null) throw early;
-  await pumpWhile(lobbies.joinLobby(lobbyId), wait('JoinLobby'), () => lobbies.leaveLobby(lobbyId));
+  await pumpWhile(lobbies.joinLobby(lobbyId), waits.for('JoinLobby'), () => lobbies.leaveLobby(lobbyId));
   const self = lobbies.localSteamId;
   let owner: SteamId | null = null;
   const hostLeft = new AbortController();
@@ -245,7 +246,7 @@ export async function joinLobby<P extends Protocol>(options: JoinLobbyOptions<P>
   };
   try {
     const dataWaitMs = Math.min(lobbyTimeoutMs ?? LOBBY_DATA_WAIT_MS, LOBBY_DATA_WAIT_MS);
-    await fingerprintArrived(lobbies, lobbyId, wait('LobbyData', dataWaitMs));
+    await fingerprintArrived(lobbies, lobbyId, waits.for('LobbyData', dataWaitMs));
     const problem = fingerprintProblem(lobbies, lobbyId, protocol, true);
     if (problem !== null) throw problem;
     owner = lobbies.getLobbyOwner(lobbyId);
@@ -265,7 +266,7 @@ export async function joinLobby<P extends Protocol>(options: JoinLobbyOptions<P>
       client.disconnect();
       throw new LobbyHostGoneError(lobbyId, lobbies.getLobbyOwner(lobbyId));
     }
-    return new LobbyClient(lobbies, client, lobbyId, owner, wait('LobbyEvents'));
+    return new LobbyClient(lobbies, client, lobbyId, owner, waits.for('LobbyEvents'));
   } catch (error) {
     lobbies.leaveLobby(lobbyId);
     throw error;

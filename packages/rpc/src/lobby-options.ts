@@ -26,6 +26,12 @@ import type { Protocol } from './protocol.js';
 export const DEFAULT_LOBBY_TIMEOUT_MS = 20_000;
 /** How often the lobby flow pumps Steam's callbacks while it waits, by default (once a 60 Hz frame). */
 export const DEFAULT_LOBBY_POLL_MS = 16;
+/**
+ * How long a peer that left the lobby may still say goodbye before the host drops it, by default. A
+ * player who quits leaves both; Steam may tell the host about the lobby first, and a goodbye is a
+ * cleaner end (`left`, no kick cooldown) than a kick.
+ */
+export const DEFAULT_LEAVE_GRACE_MS = 500;
 
 /** The options every lobby step shares: how long to wait for Steam, how often to pump, and a way out. */
 export interface LobbyWaitOptions {
@@ -51,12 +57,19 @@ function positiveMs(name: string, value: unknown, fallback: number): number {
   return value;
 }
 
-/** Checks the wait options and builds the wait for `call` (the pump is `lobbies.runCallbacks`). */
+/** The checked wait options: the clock, and the wait for each Steam call. */
+export interface LobbyWaits {
+  readonly clock: Clock;
+  /** The wait for `call`, giving up after `lobbyTimeoutMs` (or `timeoutMs`). */
+  for(call: string, timeoutMs?: number): SteamWait;
+}
+
+/** Checks the wait options (the pump is `lobbies.runCallbacks`). */
 export function lobbyWait(
   options: LobbyWaitOptions,
   lobbies: Lobbies,
   network: P2PNetworking | undefined,
-): (call: string, timeoutMs?: number) => SteamWait {
+): LobbyWaits {
   const timeoutMs = positiveMs('lobbyTimeoutMs', options.lobbyTimeoutMs, DEFAULT_LOBBY_TIMEOUT_MS);
   const pollMs = positiveMs('pollMs', options.pollMs, DEFAULT_LOBBY_POLL_MS);
   const signal = options.signal;
@@ -68,7 +81,7 @@ export function lobbyWait(
     throw new RpcArgumentError('clock', 'clock must be a Clock (now, setTimeout, setInterval…).');
   }
   const pump = () => lobbies.runCallbacks();
-  return (call, ms = timeoutMs) => ({ pump, clock, pollMs, timeoutMs: ms, signal, call });
+  return { clock, for: (call, ms = timeoutMs) => ({ pump, clock, pollMs, timeoutMs: ms, signal, call }) };
 }
 
 /** `lobbies` is a `Lobbies` (`session.lobbies`, `peer.lobbies`). */
@@ -172,6 +185,15 @@ export function checkMaxMembersOption(maxMembers: unknown): number {
     );
   }
   return maxMembers;
+}
+
+/** The grace before a peer out of the lobby is dropped: a finite number of milliseconds ≥ 0. */
+export function checkLeaveGrace(value: unknown): number {
+  if (value === undefined) return DEFAULT_LEAVE_GRACE_MS;
+  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value)) {
+    throw new RpcArgumentError('leaveGraceMs', 'leaveGraceMs must be a finite number of milliseconds ≥ 0.');
+  }
+  return value;
 }
 
 /** An optional boolean option. */

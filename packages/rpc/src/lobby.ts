@@ -40,5 +40,10 @@ export {
   LobbyClient,
   type LobbyClientEvents,
 } from './lobby-join.js';
-export { DEFAULT_LOBBY_POLL_MS, DEFAULT_LOBBY_TIMEOUT_MS, type LobbyWaitOptions } from './lobby-options.js';
+export {
+  DEFAULT_LEAVE_GRACE_MS,
+  DEFAULT_LOBBY_POLL_MS,
+  DEFAULT_LOBBY_TIMEOUT_MS,
+  type LobbyWaitOptions,
+} from './lobby-options.js';
 export { LOBBY_FINGERPRINT_KEY, LOBBY_KEY_PREFIX, LOBBY_PROTOCOL_KEY } from './lobby-protocol.js';

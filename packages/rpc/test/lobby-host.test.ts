@@ -7,6 +7,7 @@ import {
   ConnectTimeoutError,
   connectToHost,
   createHost,
+  DEFAULT_LEAVE_GRACE_MS,
   LEFT_LOBBY_KICK_CODE,
   LOBBY_FINGERPRINT_KEY,
   LOBBY_PROTOCOL_KEY,
@@ -120,16 +121,60 @@ describe('hostLobby', () => {
 
       remove(world, goesId);
       await net.advance(200);
-
       expect(memberLeft.items).toEqual([[goesId, change]]);
-      expect(left.items).toEqual([[goesId, 'kicked', LEFT_LOBBY_KICK_CODE]]);
+      await net.advance(DEFAULT_LEAVE_GRACE_MS);
+      // Steam tells the one it removed (LobbyKicked), whose client then says goodbye; the others
+      // (a plain leave of the lobby, a crash) are dropped once the grace for a goodbye is over.
+      const removedBySteam = change === 'kicked' || change === 'banned';
+      expect(left.items).toEqual([
+        removedBySteam ? [goesId, 'left', ''] : [goesId, 'kicked', LEFT_LOBBY_KICK_CODE],
+      ]);
       expect(hosted.host.peerIds).toEqual([world.friends[0]!.localSteamId]);
       expect(stays.client.state).toBe('connected');
       if (change !== 'disconnected') expect(goes.client.state).toBe('disconnected');
-      // Steam tells the one it removed (LobbyKicked); the client stops too.
-      expect(removed.items).toHaveLength(change === 'kicked' || change === 'banned' ? 1 : 0);
+      expect(removed.items).toHaveLength(removedBySteam ? 1 : 0);
       net.dispose();
     });
+  });
+
+  it('a player who quits says goodbye as it leaves the lobby: it left (no kick), and may come straight back', async () => {
+    const world = await lobbyWorld(1);
+    const { net, hosted } = world;
+    const peer = world.friends[0]!;
+    const player = await join(world, peer);
+    const left = collector<string>();
+    hosted.host.events.on('peerLeft', (_peer, reason) => left.push(reason));
+    const refused = collector<string>();
+    hosted.host.events.on('peerRefused', (_peer, reason) => refused.push(reason));
+    player.leave();
+    await net.advance(2000);
+    expect(left.items).toEqual(['left']);
+    // No kick, so no kick cooldown: it rejoins at once.
+    const again = await join(world, peer);
+    expect(again.client.state).toBe('connected');
+    expect(refused.items).toEqual([]);
+    net.dispose();
+  });
+
+  it('a member back in the lobby within the grace keeps its seat; with no grace it is dropped at once', async () => {
+    const world = await lobbyWorld(1);
+    const peer = world.friends[0]!;
+    const player = await join(world, peer);
+    peer.lobbies.leaveLobby(world.lobbyId);
+    await world.net.advance(100);
+    const rejoin = peer.lobbies.joinLobby(world.lobbyId);
+    await world.net.advance(DEFAULT_LEAVE_GRACE_MS);
+    await rejoin;
+    expect(player.client.state).toBe('connected');
+    expect(world.hosted.host.peerIds).toEqual([peer.localSteamId]);
+    world.net.dispose();
+
+    const strict = await lobbyWorld(1, { leaveGraceMs: 0 });
+    const other = await join(strict, strict.friends[0]!);
+    strict.friends[0]!.lobbies.leaveLobby(strict.lobbyId);
+    await strict.net.advance(100);
+    expect(other.client.state).toBe('disconnected');
+    strict.net.dispose();
   });
 
   it('a host built by hand with another acceptPeer still drops a peer that is not in the lobby once it joins', async () => {
@@ -197,7 +242,7 @@ describe('hostLobby', () => {
     world.hosted.lobby.events.on('lobbyLost', lost.push);
     const admin = world.friends[0]!.localSteamId;
     world.net.lobbyService.kick(world.lobbyId, world.hostPeer.localSteamId, { by: admin });
-    await world.net.advance(200);
+    await world.net.advance(DEFAULT_LEAVE_GRACE_MS);
     expect(lost.items).toEqual([admin]);
     expect(world.hosted.lobby.isClosed).toBe(true);
     expect(world.hosted.host.debugState().closed).toBe(true);

@@ -57,6 +57,8 @@ const badHostOptions: [string, Record<string, unknown>][] = [
   ['data', { data: { mode: 'v'.repeat(8193) } }],
   ['data', { data: { 'steamwire.fingerprint': 'forged' } }],
   ['inviteDialog', { inviteDialog: 'yes' }],
+  ['leaveGraceMs', { leaveGraceMs: -1 }],
+  ['leaveGraceMs', { leaveGraceMs: '500' }],
   ['lobbyTimeoutMs', { lobbyTimeoutMs: 0 }],
   ['lobbyTimeoutMs', { lobbyTimeoutMs: Number.POSITIVE_INFINITY }],
   ['pollMs', { pollMs: -1 }],

@@ -96,7 +96,8 @@ export class LobbyClient<P extends Protocol> {
     client: Client<P>,
     lobbyId: LobbyId,
     owner: SteamId,
-    private readonly wait: SteamWait,
+    /** How to keep Steam's callbacks pumped once the rpc client no longer does. */
+    private readonly wait: { readonly pump: () => void; readonly clock: Clock; readonly pollMs: number },
   ) {
     this.client = client;
     this.lobbyId = lobbyId;

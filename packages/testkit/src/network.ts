@@ -120,7 +120,12 @@ export class FakeSteamNetwork {
   private readonly counters = createStats();
   private readonly fakePeers = new Map<SteamId, FakePeer>();
   private readonly usedIds = new Set<SteamId>();
-  private readonly context: { wire: Wire; clock: TestClock; disposed: boolean; lobbyService: FakeLobbyService };
+  private readonly context: {
+    wire: Wire;
+    clock: TestClock;
+    disposed: boolean;
+    lobbyService: FakeLobbyService;
+  };
   private nextAccount = FIRST_AUTO_ACCOUNT;
   private nextPort = 0;
   private readonly ownsClock: boolean;

@@ -74,7 +74,7 @@ export class CallTable implements RequestSink {
   ): Promise<unknown> {
     return new Promise((resolve, reject) => {
       if (this.state.closed) return reject(new ClosedError());
-      if (peer === undefined || peer.session.state !== 'connected')
+      if (peer === undefined || peer.state !== 'connected')
         return reject(new DisconnectedError(peerId, 'not connected'));
       const timeoutMs = options?.timeoutMs ?? entry.timeoutMs;
       if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
@@ -84,13 +84,12 @@ export class CallTable implements RequestSink {
       }
       const signal = options?.signal;
       if (signal?.aborted) return reject(new RequestAbortedError(entry.name, signal.reason));
-      const s = peer.session;
       const max = this.config.maxPendingRequests;
-      if (s.pending.size >= max) return reject(new TooManyPendingRequestsError(entry.name, max));
-      let callId = s.nextCallId;
-      while (s.pending.has(callId)) callId = (callId + 1) & 0x0fffffff;
-      s.nextCallId = (callId + 1) & 0x0fffffff;
-      if (s.nextCallId === 0) s.callIdsWrapped = true;
+      if (peer.pending.size >= max) return reject(new TooManyPendingRequestsError(entry.name, max));
+      let callId = peer.nextCallId;
+      while (peer.pending.has(callId)) callId = (callId + 1) & 0x0fffffff;
+      peer.nextCallId = (callId + 1) & 0x0fffffff;
+      if (peer.nextCallId === 0) peer.callIdsWrapped = true;
       try {
         const bodyLen = this.outbox.encodeFor(entry, payload, varintSize(callId));
         this.outbox.queueEncoded(
@@ -107,7 +106,7 @@ export class CallTable implements RequestSink {
         return reject(error);
       }
       const call: PendingCall = { entry, resolve, reject, timer: null, signal, onAbort: undefined };
-      s.pending.set(callId, call);
+      peer.pending.set(callId, call);
       call.timer = this.config.clock.setTimeout(() => {
         if (this.settle(peer, callId)) reject(new RequestTimeoutError(entry.name, timeoutMs));
       }, timeoutMs);
@@ -122,7 +121,7 @@ export class CallTable implements RequestSink {
 
   /** Rejects every pending call of `peer` with {@link DisconnectedError} (it left for `reason`). */
   failAll(peer: Peer, reason: string): void {
-    for (const callId of [...peer.session.pending.keys()]) {
+    for (const callId of [...peer.pending.keys()]) {
       const call = this.settle(peer, callId);
       call?.reject(new DisconnectedError(peer.id, reason));
     }
@@ -130,7 +129,7 @@ export class CallTable implements RequestSink {
 
   /** Forgets pending call `callId` of `peer`; returns it when it was still pending. */
   private settle(peer: Peer, callId: number): PendingCall | undefined {
-    const pending = peer.session.pending;
+    const pending = peer.pending;
     const call = pending.get(callId);
     if (call === undefined) return undefined;
     pending.delete(callId);
@@ -184,7 +183,7 @@ export class CallTable implements RequestSink {
   }
 
   private respond(peer: Peer, entry: ProtocolEntry, callId: number, value: unknown): void {
-    if (peer.session.state !== 'connected' || this.state.closed) return;
+    if (peer.state !== 'connected' || this.state.closed) return;
     const outbox = this.outbox;
     let bodyLen: number;
     try {
@@ -224,7 +223,7 @@ export class CallTable implements RequestSink {
     code: string,
     message: string,
   ): void {
-    if (peer.session.state !== 'connected' || this.state.closed) return;
+    if (peer.state !== 'connected' || this.state.closed) return;
     const outbox = this.outbox;
     outbox.encoder.encode([code.slice(0, MAX_ERROR_CODE), message.slice(0, MAX_ERROR_MESSAGE)]);
     const bodyLen = outbox.encoder.end - outbox.encoder.start + varintSize(callId);
@@ -252,8 +251,7 @@ export class CallTable implements RequestSink {
     if (call === undefined) {
       // An id we issued whose call already timed out or was aborted: a late answer over a slow
       // link, not a violation (counting it would let a bad network kick honest peers).
-      const s = peer.session;
-      if (callId < s.nextCallId || s.callIdsWrapped) s.counters.lateResponses++;
+      if (callId < peer.nextCallId || peer.callIdsWrapped) peer.counters.lateResponses++;
       else this.reporter.reject(peer, peer.id, 'unexpectedResponse', undefined);
       return;
     }

@@ -18,6 +18,7 @@ import {
   RpcArgumentError,
 } from './errors.js';
 import type { DisconnectReason } from './events.js';
+import type { LocalHostLink } from './loopback.js';
 import type { EndpointOptions } from './options.js';
 import type { Peer } from './peer.js';
 import type { Protocol } from './protocol.js';
@@ -33,6 +34,19 @@ export interface ConnectOptions<P extends Protocol> extends EndpointOptions<P> {
   /** Abort connecting. */
   signal?: AbortSignal;
 }
+
+/**
+ * What only rpc itself gives the `Client` constructor, inside its options under the key
+ * {@link CLIENT_INTERNALS} (a symbol the package does not export): the host's link, for its local
+ * client, or the callback `connectToHost` settles on, for a client that connects now.
+ */
+export interface ClientInternals {
+  readonly localHost?: LocalHostLink;
+  readonly connected?: (error: Error | null) => void;
+}
+
+/** The options key of {@link ClientInternals}. */
+export const CLIENT_INTERNALS: unique symbol = Symbol('steamwire.clientInternals');
 
 /** Where a client is in its life. */
 export type ClientState = 'connecting' | 'connected' | 'disconnected';
@@ -126,10 +140,9 @@ export class ClientHandshake {
     const peer = this.hostPeer;
     if (from !== peer.id) return true;
     if (data[0] === ControlKind.Welcome) {
-      const s = peer.session;
-      if (this.state !== 'connecting' || s.state !== 'handshaking') return true;
-      s.state = 'connected';
-      s.lastHeard = this.endpoint.state.now;
+      if (this.state !== 'connecting' || peer.state !== 'handshaking') return true;
+      peer.state = 'connected';
+      peer.lastHeard = this.endpoint.state.now;
       this.state = 'connected';
       if (!this.keepTicking) this.endpoint.stopTicking();
       this.endpoint.reporter.emitter.emit('connected');
@@ -156,15 +169,14 @@ export class ClientHandshake {
   /** Data from a peer that is not connected: the host's, before its welcome, is held. */
   early(from: SteamId, peer: Peer | undefined, channel: number, data: Uint8Array): void {
     // The host's first messages may overtake its welcome (channels are independent): hold them.
-    if (from === this.hostPeer.id && peer !== undefined && peer.session.state === 'handshaking') {
-      const s = peer.session;
-      s.early ??= [];
+    if (from === this.hostPeer.id && peer !== undefined && peer.state === 'handshaking') {
+      peer.early ??= [];
       if (
-        s.early.length < MAX_EARLY_PACKETS &&
-        s.earlyBytes + data.length <= this.endpoint.config.maxMessageBytes * 2
+        peer.early.length < MAX_EARLY_PACKETS &&
+        peer.earlyBytes + data.length <= this.endpoint.config.maxMessageBytes * 2
       ) {
-        s.early.push({ from, channel, data });
-        s.earlyBytes += data.length;
+        peer.early.push({ from, channel, data });
+        peer.earlyBytes += data.length;
         return;
       }
     }
@@ -177,7 +189,7 @@ export class ClientHandshake {
     this.state = 'disconnected';
     const endpoint = this.endpoint;
     const peer = this.hostPeer;
-    peer.session.state = 'closed';
+    peer.state = 'closed';
     endpoint.peers.delete(peer.id);
     endpoint.control.closeSessionQuietly(peer.id);
     this.detach();

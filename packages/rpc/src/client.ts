@@ -11,7 +11,13 @@ import {
   type TypedEmitter,
 } from '@steamwire/transport-steam';
 import type { CallOptions } from './call-table.js';
-import { ClientHandshake, type ClientState, type ConnectOptions } from './client-handshake.js';
+import {
+  CLIENT_INTERNALS,
+  ClientHandshake,
+  type ClientInternals,
+  type ClientState,
+  type ConnectOptions,
+} from './client-handshake.js';
 import type { EndpointDebugState } from './debug-state.js';
 import { Endpoint } from './endpoint.js';
 import { ClosedError, DisconnectedError, RpcArgumentError } from './errors.js';
@@ -64,11 +70,12 @@ export class Client<P extends Protocol = Protocol> {
   /** For the host's local client: its host. */
   readonly #localHost: LocalHostLink | null;
 
-  /** Use {@link connectToHost}. */
-  constructor(options: ConnectOptions<P>);
-  /** @internal The host's local client, linked to its host through `localHost` instead of Steam. */
-  constructor(options: ConnectOptions<P>, localHost: LocalHostLink);
-  constructor(options: ConnectOptions<P>, localHost: LocalHostLink | null = null) {
+  /** Use {@link connectToHost} (or `host.localClient`). */
+  constructor(options: ConnectOptions<P>) {
+    // The host's local client is linked to its host instead of Steam; connectToHost's client starts
+    // connecting at once. Both come in under a key only rpc has.
+    const internals = (options as { [CLIENT_INTERNALS]?: ClientInternals })[CLIENT_INTERNALS];
+    const localHost = internals?.localHost ?? null;
     const endpoint = new Endpoint(
       options,
       'client',
@@ -100,7 +107,7 @@ export class Client<P extends Protocol = Protocol> {
     if (localHost !== null) {
       this.hostId = this.network.localSteamId;
       this.#hostPeer = endpoint.addPeer(this.hostId, localHost.hostInbox);
-      this.#hostPeer.session.state = 'connected';
+      this.#hostPeer.state = 'connected';
       this.#handshake = new ClientHandshake(endpoint, this.#hostPeer, false);
       this.#handshake.state = 'connected';
       localHost.attach({
@@ -121,16 +128,12 @@ export class Client<P extends Protocol = Protocol> {
     this.hostId = options.host;
     this.#hostPeer = endpoint.addPeer(this.hostId, null);
     this.#handshake = new ClientHandshake(endpoint, this.#hostPeer, options.tickMs !== undefined);
+    if (internals?.connected !== undefined) this.#handshake.begin(options, internals.connected);
   }
 
   /** Where this client is in its life. */
   get state(): ClientState {
     return this.#handshake.state;
-  }
-
-  /** @internal Starts the handshake (from `connectToHost`); settles once through `done`. */
-  begin(options: ConnectOptions<P>, done: (error: Error | null) => void): void {
-    this.#handshake.begin(options, done);
   }
 
   /** Registers a handler for messages the host sends. Returns a function that unsubscribes. */
@@ -169,7 +172,7 @@ export class Client<P extends Protocol = Protocol> {
     const endpoint = this.#endpoint;
     const entry = endpoint.sendable(name, 'message');
     const hostPeer = this.#hostPeer;
-    if (hostPeer.session.state !== 'connected')
+    if (hostPeer.state !== 'connected')
       throw new DisconnectedError(this.hostId, this.#handshake.state, 'The host');
     endpoint.outbox.sendMessage(hostPeer, entry, message);
   }
@@ -248,13 +251,17 @@ export class Client<P extends Protocol = Protocol> {
  */
 export function connectToHost<P extends Protocol>(options: ConnectOptions<P>): Promise<Client<P>> {
   return new Promise((resolve, reject) => {
-    let client: Client<P>;
+    let client: Client<P> | null = null;
+    // Settles once: on the welcome (never during the constructor), or on a failure.
+    const connected = (error: Error | null) => {
+      if (error !== null) reject(error);
+      else if (client !== null) resolve(client);
+    };
     try {
-      client = new Client(options);
+      const internals: ClientInternals = { connected };
+      client = new Client({ ...options, [CLIENT_INTERNALS]: internals } as ConnectOptions<P>);
     } catch (error) {
       reject(error);
-      return;
     }
-    client.begin(options, (error) => (error === null ? resolve(client) : reject(error)));
   });
 }

@@ -50,12 +50,11 @@ export class Control {
     if (this.policy.handshake(from, data)) return;
     const peer = this.peers.get(from);
     if (peer === undefined) return;
-    const s = peer.session;
     const now = this.state.now;
-    if (s.state === 'connected') s.lastHeard = now;
+    if (peer.state === 'connected') peer.lastHeard = now;
     switch (data[0]) {
       case ControlKind.Ping:
-        if (s.state === 'connected' && data.length === 9) {
+        if (peer.state === 'connected' && data.length === 9) {
           const pong = data.slice();
           pong[0] = ControlKind.Pong;
           this.outbox.sendControl(peer, pong, false);
@@ -64,7 +63,7 @@ export class Control {
       case ControlKind.Pong: {
         const rtt = now - readTime(data);
         // A peer could echo anything: only plausible samples count.
-        if (s.state === 'connected' && rtt >= 0 && rtt <= 60_000) s.counters.addRtt(rtt);
+        if (peer.state === 'connected' && rtt >= 0 && rtt <= 60_000) peer.counters.addRtt(rtt);
         return;
       }
       case ControlKind.Bye: {
@@ -85,17 +84,16 @@ export class Control {
     const { heartbeatIntervalMs, heartbeatTimeoutMs } = this.config;
     for (const peer of this.peers.values()) {
       if (peer.local !== null) continue;
-      const s = peer.session;
-      if (s.state !== 'connected') {
-        if (now >= s.deadline) this.policy.handshakeTimedOut(peer);
+      if (peer.state !== 'connected') {
+        if (now >= peer.deadline) this.policy.handshakeTimedOut(peer);
         continue;
       }
-      if (now - s.lastHeard > heartbeatTimeoutMs) {
+      if (now - peer.lastHeard > heartbeatTimeoutMs) {
         this.policy.silent(peer);
         continue;
       }
-      if (now >= s.nextPing) {
-        s.nextPing = now + heartbeatIntervalMs;
+      if (now >= peer.nextPing) {
+        peer.nextPing = now + heartbeatIntervalMs;
         this.outbox.sendControl(peer, timePacket(ControlKind.Ping, now), false);
       }
     }

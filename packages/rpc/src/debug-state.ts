@@ -64,18 +64,17 @@ export function collectDebugState(peers: Iterable<Peer>, totals: EndpointTotals)
   let retryBytes = 0;
   let earlyPackets = 0;
   for (const peer of peers) {
-    const s = peer.session;
     count++;
-    if (s.state === 'connected') connected++;
+    if (peer.state === 'connected') connected++;
     else handshaking++;
-    pendingCalls += s.pending.size;
+    pendingCalls += peer.pending.size;
     inflightRequests += peer.enforcement.inflight;
-    reassemblyBytes += s.reassembler.reserved;
-    reassemblyBufferedBytes += s.reassembler.bufferedBytes;
-    for (const q of s.queues) queuedFrames += q?.frames ?? 0;
-    retryPackets += s.retry.length;
-    retryBytes += s.retryBytes;
-    earlyPackets += s.early?.length ?? 0;
+    reassemblyBytes += peer.reassembler.reserved;
+    reassemblyBufferedBytes += peer.reassembler.bufferedBytes;
+    for (const q of peer.queues) queuedFrames += q?.frames ?? 0;
+    retryPackets += peer.retry.length;
+    retryBytes += peer.retryBytes;
+    earlyPackets += peer.early?.length ?? 0;
   }
   return {
     closed: totals.closed,

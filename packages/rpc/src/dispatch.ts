@@ -12,6 +12,7 @@ import { type PayloadReader, REJECTED } from './payload.js';
 import type { Peer } from './peer.js';
 import { FIRST_ENTRY_ID, type ProtocolEntry } from './protocol.js';
 import type { Reporter } from './report.js';
+import type { Side } from './types.js';
 import { SEQ_MASK, VarintReader } from './wire.js';
 
 /** A message handler as stored (the typed signatures live on Host and Client). */
@@ -34,19 +35,26 @@ export function seqDiff(a: number, b: number): number {
 export class Dispatcher {
   private readonly handlers: (AnyHandler[] | undefined)[];
   private readonly varint = new VarintReader();
+  // Copied out of the config: read for every frame.
+  private readonly entries: readonly ProtocolEntry[];
+  private readonly side: Side;
+  private readonly maxMessageBytes: number;
 
   constructor(
-    private readonly config: EndpointConfig,
+    config: EndpointConfig,
     private readonly reporter: Reporter,
     private readonly payloads: PayloadReader,
     private readonly requests: RequestSink,
   ) {
-    this.handlers = new Array(config.protocol.entries.length).fill(undefined);
+    this.entries = config.protocol.entries;
+    this.side = config.side;
+    this.maxMessageBytes = config.maxMessageBytes;
+    this.handlers = new Array(this.entries.length).fill(undefined);
   }
 
   /** True when this side may receive `entry` (the other side, or anyone, sends it). */
   mayReceive(entry: ProtocolEntry): boolean {
-    return entry.from === 'any' || entry.from !== this.config.side;
+    return entry.from === 'any' || entry.from !== this.side;
   }
 
   /** Adds a handler of message `entry`. */
@@ -83,7 +91,7 @@ export class Dispatcher {
       this.requests.handleResponse(peer, id, data, start, end);
       return;
     }
-    const entry = this.config.protocol.entries[id - FIRST_ENTRY_ID];
+    const entry = this.entries[id - FIRST_ENTRY_ID];
     const reporter = this.reporter;
     if (entry === undefined) {
       reporter.reject(peer, peer.id, 'unknownMessage', undefined);
@@ -102,12 +110,11 @@ export class Dispatcher {
       reporter.reject(peer, peer.id, 'wrongSendType', name);
       return;
     }
-    if (end - start > this.config.maxMessageBytes) {
+    if (end - start > this.maxMessageBytes) {
       reporter.reject(peer, peer.id, 'tooLarge', name);
       return;
     }
-    const s = peer.session;
-    const m = s.counters.entry;
+    const m = peer.counters.entry;
     m[entry.index * 4]!++;
     m[entry.index * 4 + 1]! += frameBytes;
     let callId = -1;
@@ -120,16 +127,16 @@ export class Dispatcher {
       start = this.varint.end;
     } else if (entry.latest) {
       const idx = entry.index;
-      const last = s.latestSeq[idx]!;
+      const last = peer.latestSeq[idx]!;
       if (last >= 0) {
         const diff = seqDiff(seq, last);
-        if (diff < 0 || (diff === 0 && s.latestSerial[idx] !== s.packetSerial)) {
-          s.counters.stale++;
+        if (diff < 0 || (diff === 0 && peer.latestSerial[idx] !== peer.packetSerial)) {
+          peer.counters.stale++;
           return;
         }
       }
-      s.latestSeq[idx] = seq;
-      s.latestSerial[idx] = s.packetSerial;
+      peer.latestSeq[idx] = seq;
+      peer.latestSerial[idx] = peer.packetSerial;
     }
     const value = this.payloads.read(peer, entry.schema, name, data, start, end);
     if (value === REJECTED) return;
@@ -140,7 +147,7 @@ export class Dispatcher {
   private dispatchMessage(peer: Peer, entry: ProtocolEntry, value: unknown): void {
     const handlers = this.handlers[entry.index];
     if (handlers === undefined) {
-      peer.session.counters.unhandled++;
+      peer.counters.unhandled++;
       return;
     }
     for (let i = 0; i < handlers.length; i++) {

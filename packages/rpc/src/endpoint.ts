@@ -22,7 +22,7 @@ import { Inbox } from './inbox.js';
 import { EndpointConfig, type EndpointOptions } from './options.js';
 import { Outbox } from './outbox.js';
 import { PayloadReader } from './payload.js';
-import { type LocalDelivery, Peer, PeerSession } from './peer.js';
+import { type LocalDelivery, Peer } from './peer.js';
 import type { Protocol, ProtocolEntry } from './protocol.js';
 import { Reporter } from './report.js';
 import type { PeerStats } from './stats.js';
@@ -148,15 +148,17 @@ export class Endpoint {
   addPeer(id: SteamId, local: LocalDelivery | null): Peer {
     const config = this.config;
     const now = this.state.now;
-    const session = new PeerSession(
+    // A same-process peer runs our own code: no rate limits.
+    const enforcement = new PeerEnforcement(local === null ? config.rateLimits : false, now);
+    const peer = new Peer(
+      id,
+      local,
+      enforcement,
       config.channelNumbers.length,
       config.protocol.entries.length,
       now,
       config.maxMessageBytes,
     );
-    // A same-process peer runs our own code: no rate limits.
-    const enforcement = new PeerEnforcement(local === null ? config.rateLimits : false, now);
-    const peer = new Peer(id, local, session, enforcement);
     this.peers.set(id, peer);
     return peer;
   }
@@ -166,24 +168,23 @@ export class Endpoint {
    * goodbye is delivered), rejects its pending calls, frees its buffers, and lets the side emit.
    */
   removePeer(peer: Peer, reason: DisconnectReason, detail: string, bye: Goodbye | null): void {
-    const s = peer.session;
-    if (s.state === 'closed') return;
-    const wasConnected = s.state === 'connected';
+    if (peer.state === 'closed') return;
+    const wasConnected = peer.state === 'connected';
     if (bye !== null && wasConnected) {
       this.outbox.flushPeer(peer);
       this.control.sendBye(peer, bye.reason, bye.detail);
     }
-    s.state = 'closed';
+    peer.state = 'closed';
     if (this.peers.get(peer.id) === peer) this.peers.delete(peer.id);
     if (peer.local === null) this.control.closeSessionLater(peer.id, bye !== null ? this.config.lingerMs : 0);
     this.calls.failAll(peer, reason);
-    s.release();
+    peer.release();
     this.policy.peerGone(peer, reason, detail, wasConnected);
   }
 
   /** Forgets a peer that never joined (refused or timed out), closing its session after `delayMs`. */
   dropPeer(peer: Peer, delayMs: number): void {
-    peer.session.state = 'closed';
+    peer.state = 'closed';
     this.peers.delete(peer.id);
     this.control.closeSessionLater(peer.id, delayMs);
   }
@@ -205,7 +206,7 @@ export class Endpoint {
         queued = 0;
       }
     }
-    return peer.session.counters.snapshot(
+    return peer.counters.snapshot(
       peer.id,
       config.protocol,
       config.channelNumbers,

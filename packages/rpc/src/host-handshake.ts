@@ -153,14 +153,14 @@ export class HostHandshake {
       return false;
     }
     let pending = 0;
-    for (const p of endpoint.peers.values()) if (p.session.state !== 'connected') pending++;
+    for (const p of endpoint.peers.values()) if (p.state !== 'connected') pending++;
     // Half-open handshakes are bounded so a flood of session requests cannot grow memory.
     return pending < this.maxPeers * 2;
   }
 
   private start(remote: SteamId): Peer {
     const peer = this.endpoint.addPeer(remote, null);
-    peer.session.deadline = this.endpoint.state.now + this.handshakeTimeoutMs;
+    peer.deadline = this.endpoint.state.now + this.handshakeTimeoutMs;
     return peer;
   }
 
@@ -168,7 +168,7 @@ export class HostHandshake {
     const endpoint = this.endpoint;
     let peer = endpoint.peers.get(from);
     if (peer !== undefined && peer.local !== null) return;
-    if (peer !== undefined && peer.session.state === 'connected') {
+    if (peer !== undefined && peer.state === 'connected') {
       endpoint.removePeer(peer, 'reconnected', '', null);
       endpoint.config.network.acceptP2PSessionWithUser(from);
       peer = undefined;
@@ -181,7 +181,7 @@ export class HostHandshake {
       }
       peer = this.start(from);
     }
-    if (peer.session.state !== 'handshaking') return;
+    if (peer.state !== 'handshaking') return;
     if (data.length < 2 || data[1] !== SESSION_VERSION) {
       this.refuse(peer, 'versionMismatch', `this host speaks session version ${SESSION_VERSION}`);
       return;
@@ -236,7 +236,7 @@ export class HostHandshake {
       typeof verdict === 'object' &&
       typeof (verdict as Promise<boolean>).then === 'function'
     ) {
-      peer.session.state = 'authenticating';
+      peer.state = 'authenticating';
       const p = peer;
       (verdict as Promise<boolean>).then(
         (ok) => this.authDone(p, ok === true),
@@ -252,7 +252,7 @@ export class HostHandshake {
 
   private authDone(peer: Peer, ok: boolean): void {
     const endpoint = this.endpoint;
-    const state = peer.session.state;
+    const state = peer.state;
     if (
       endpoint.state.closed ||
       endpoint.peers.get(peer.id) !== peer ||
@@ -273,15 +273,14 @@ export class HostHandshake {
 
   private connectedCount(): number {
     let n = 0;
-    for (const p of this.endpoint.peers.values()) if (p.session.state === 'connected') n++;
+    for (const p of this.endpoint.peers.values()) if (p.state === 'connected') n++;
     return n;
   }
 
   private welcome(peer: Peer): void {
-    const s = peer.session;
-    s.state = 'connected';
-    s.lastHeard = this.endpoint.state.now;
-    s.deadline = Number.POSITIVE_INFINITY;
+    peer.state = 'connected';
+    peer.lastHeard = this.endpoint.state.now;
+    peer.deadline = Number.POSITIVE_INFINITY;
     this.endpoint.outbox.sendControl(peer, controlPacket(ControlKind.Welcome, []), true);
     this.emit('peerJoined', peer.id);
   }

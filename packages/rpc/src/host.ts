@@ -8,6 +8,7 @@
 import type { P2PNetworking, SteamId, TypedEmitter } from '@steamwire/transport-steam';
 import type { CallOptions } from './call-table.js';
 import { Client } from './client.js';
+import { CLIENT_INTERNALS, type ClientInternals, type ConnectOptions } from './client-handshake.js';
 import type { EndpointDebugState } from './debug-state.js';
 import { Endpoint } from './endpoint.js';
 import { DisconnectedError, RpcArgumentError } from './errors.js';
@@ -97,13 +98,13 @@ export class Host<P extends Protocol = Protocol> {
   /** SteamIDs of the connected peers (the local client included once created). */
   get peerIds(): SteamId[] {
     const ids: SteamId[] = [];
-    for (const p of this.#endpoint.peers.values()) if (p.session.state === 'connected') ids.push(p.id);
+    for (const p of this.#endpoint.peers.values()) if (p.state === 'connected') ids.push(p.id);
     return ids;
   }
 
   /** True when `peer` is connected. */
   isConnected(peer: SteamId): boolean {
-    return this.#endpoint.peers.get(peer)?.session.state === 'connected';
+    return this.#endpoint.peers.get(peer)?.state === 'connected';
   }
 
   /**
@@ -124,21 +125,20 @@ export class Host<P extends Protocol = Protocol> {
       },
       clientLeft: () => this.#localLeft(),
     };
-    const client = new Client<P>(
-      {
-        network: this.network,
-        protocol: this.protocol,
-        host: this.network.localSteamId,
-        clock: config.clock,
-        controlChannel: config.controlChannel,
-        maxMessageBytes: config.maxMessageBytes,
-      },
-      link,
-    );
+    const internals: ClientInternals = { localHost: link };
+    const client = new Client<P>({
+      network: this.network,
+      protocol: this.protocol,
+      host: this.network.localSteamId,
+      clock: config.clock,
+      controlChannel: config.controlChannel,
+      maxMessageBytes: config.maxMessageBytes,
+      [CLIENT_INTERNALS]: internals,
+    } as ConnectOptions<P>);
     if (attached === null) throw new Error('The local client did not attach to its host.');
     const clientLink: LocalClientLink = attached;
     const peer = endpoint.addPeer(this.network.localSteamId, clientLink.inbox);
-    peer.session.state = 'connected';
+    peer.state = 'connected';
     this.#local = { client, link: clientLink };
     endpoint.reporter.emitter.emit('peerJoined', peer.id);
     return client;
@@ -188,8 +188,7 @@ export class Host<P extends Protocol = Protocol> {
     const endpoint = this.#endpoint;
     const entry = endpoint.sendable(name, 'message');
     const p = endpoint.peers.get(peer);
-    if (p === undefined || p.session.state !== 'connected')
-      throw new DisconnectedError(peer, 'not connected');
+    if (p === undefined || p.state !== 'connected') throw new DisconnectedError(peer, 'not connected');
     endpoint.outbox.sendMessage(p, entry, message);
   }
 
@@ -229,7 +228,7 @@ export class Host<P extends Protocol = Protocol> {
   kick(peer: SteamId, code = 'kicked'): boolean {
     const endpoint = this.#endpoint;
     const p = endpoint.peers.get(peer);
-    if (p === undefined || p.session.state === 'closed') return false;
+    if (p === undefined || p.state === 'closed') return false;
     if (p.local !== null) {
       endpoint.removePeer(p, 'kicked', code, null);
       this.#local?.link.hostGone('kicked', code);

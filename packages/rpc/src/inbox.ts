@@ -8,12 +8,12 @@
  * Hot-path rules: no closures or arrays per message, one pass per received packet.
  * @packageDocumentation
  */
-import type { SteamId } from '@steamwire/transport-steam';
+import type { P2PNetworking, SteamId } from '@steamwire/transport-steam';
 import { type Dispatcher, seqDiff } from './dispatch.js';
 import type { EndpointState } from './endpoint-state.js';
 import type { EndpointConfig } from './options.js';
 import type { LocalDelivery, LocalPacket, Peer } from './peer.js';
-import { FIRST_ENTRY_ID } from './protocol.js';
+import { FIRST_ENTRY_ID, type ProtocolEntry } from './protocol.js';
 import type { Reporter } from './report.js';
 import { PacketKind, UNRELIABLE_HEADER_BYTES, VarintReader } from './wire.js';
 
@@ -38,15 +38,24 @@ export class Inbox implements LocalDelivery {
   /** The channels `drain` reads, control first, and their slots. */
   private readonly drainChannels: Int32Array;
   private readonly drainSlots: Int32Array;
+  // Copied out of the config: read for every packet.
+  private readonly network: P2PNetworking;
+  private readonly controlSlot: number;
+  private readonly reliableLimit: number;
+  private readonly entries: readonly ProtocolEntry[];
 
   constructor(
-    private readonly config: EndpointConfig,
+    config: EndpointConfig,
     private readonly state: EndpointState,
     private readonly peers: ReadonlyMap<SteamId, Peer>,
     private readonly reporter: Reporter,
     private readonly dispatcher: Dispatcher,
     private readonly routes: InboxRoutes,
   ) {
+    this.network = config.network;
+    this.controlSlot = config.controlSlot;
+    this.reliableLimit = config.reliableLimit;
+    this.entries = config.protocol.entries;
     this.slotOfChannel = new Map(config.channelNumbers.map((channel, slot) => [channel, slot]));
     this.drainChannels = Int32Array.from([config.controlChannel, ...config.protocol.channels]);
     this.drainSlots = Int32Array.from([config.controlSlot, ...config.protocol.channels.map((_, i) => i)]);
@@ -68,14 +77,14 @@ export class Inbox implements LocalDelivery {
 
   /** Reads the packets waiting on one channel, up to {@link MAX_PACKETS_PER_CHANNEL}. */
   private drainChannel(channel: number, slot: number): void {
-    const net = this.config.network;
+    const net = this.network;
     for (let n = 0; n < MAX_PACKETS_PER_CHANNEL; n++) {
       if (this.state.closed) return;
       const size = net.getAvailableP2PPacketSize(channel);
       // 0 means "nothing waiting" or "an empty packet waiting": Steam cannot tell them apart. One
       // read with room for the largest packet settles it (null when nothing waits); stopping at 0
       // instead would let one empty packet from anyone block this channel for every peer.
-      const packet = net.readP2PPacket(size > 0 ? size : this.config.reliableLimit, channel);
+      const packet = net.readP2PPacket(size > 0 ? size : this.reliableLimit, channel);
       if (packet === null) return;
       try {
         this.receive(packet.remoteSteamId, channel, slot, packet.data);
@@ -109,13 +118,12 @@ export class Inbox implements LocalDelivery {
 
   /** Processes the packets held for `peer` before it connected (it just did). */
   replayEarly(peer: Peer): void {
-    const s = peer.session;
-    const early = s.early;
-    s.early = null;
-    s.earlyBytes = 0;
+    const early = peer.early;
+    peer.early = null;
+    peer.earlyBytes = 0;
     if (early === null) return;
     for (const p of early) {
-      if (s.state !== 'connected') return;
+      if (peer.state !== 'connected') return;
       const slot = this.slotOfChannel.get(p.channel);
       if (slot !== undefined) this.processPacket(peer, p.channel, slot, p.data);
     }
@@ -123,12 +131,12 @@ export class Inbox implements LocalDelivery {
 
   /** Routes one received packet. */
   private receive(from: SteamId, channel: number, slot: number, data: Uint8Array): void {
-    if (slot === this.config.controlSlot) {
+    if (slot === this.controlSlot) {
       this.routes.control(from, data);
       return;
     }
     const peer = this.peers.get(from);
-    if (peer === undefined || peer.session.state !== 'connected') {
+    if (peer === undefined || peer.state !== 'connected') {
       this.routes.early(from, peer, channel, data);
       return;
     }
@@ -138,12 +146,11 @@ export class Inbox implements LocalDelivery {
   private processPacket(peer: Peer, channel: number, slot: number, data: Uint8Array): void {
     const now = this.state.now;
     const len = data.length;
-    const s = peer.session;
-    s.lastHeard = now;
-    const c = s.counters.channel;
+    peer.lastHeard = now;
+    const c = peer.counters.channel;
     c[slot * 4]!++;
     c[slot * 4 + 1]! += len;
-    if (!peer.enforcement.byteBucket.take(len, now)) {
+    if (!peer.byteBucket.take(len, now)) {
       this.reporter.reject(peer, peer.id, 'rateLimited', undefined);
       return;
     }
@@ -159,7 +166,7 @@ export class Inbox implements LocalDelivery {
       }
       const seq = ((kind & 0x7f) << 8) | data[1]!;
       this.trackSequence(peer, slot, seq);
-      s.packetSerial++;
+      peer.packetSerial++;
       this.processFrames(peer, channel, data, UNRELIABLE_HEADER_BYTES, len, false, seq);
       return;
     }
@@ -173,7 +180,7 @@ export class Inbox implements LocalDelivery {
           this.reporter.reject(peer, peer.id, 'malformed', undefined);
           return;
         }
-        if (!s.reassembler.start(slot, total)) {
+        if (!peer.reassembler.start(slot, total)) {
           this.reporter.reject(peer, peer.id, 'tooLarge', undefined);
           return;
         }
@@ -190,7 +197,7 @@ export class Inbox implements LocalDelivery {
   }
 
   private appendFragment(peer: Peer, channel: number, slot: number, data: Uint8Array, start: number): void {
-    const whole = peer.session.reassembler.append(slot, data, start, data.length);
+    const whole = peer.reassembler.append(slot, data, start, data.length);
     if (whole === undefined) {
       this.reporter.reject(peer, peer.id, 'malformed', undefined);
       return;
@@ -199,20 +206,19 @@ export class Inbox implements LocalDelivery {
   }
 
   private trackSequence(peer: Peer, slot: number, seq: number): void {
-    const s = peer.session;
-    const prev = s.seqIn[slot]!;
+    const prev = peer.seqIn[slot]!;
     if (prev < 0) {
-      s.seqIn[slot] = seq;
-      s.counters.addSequence(1, 1);
+      peer.seqIn[slot] = seq;
+      peer.counters.addSequence(1, 1);
       return;
     }
     const diff = seqDiff(seq, prev);
     if (diff > 0) {
-      s.seqIn[slot] = seq;
-      s.counters.addSequence(diff, 1);
+      peer.seqIn[slot] = seq;
+      peer.counters.addSequence(diff, 1);
     } else {
       // Late or duplicated: it was counted missing when a newer one arrived.
-      s.counters.addSequence(0, 1);
+      peer.counters.addSequence(0, 1);
     }
   }
 
@@ -226,10 +232,9 @@ export class Inbox implements LocalDelivery {
     reliable: boolean,
     seq: number,
   ): void {
-    const s = peer.session;
     const varint = this.varint;
     while (pos < end) {
-      if (s.state !== 'connected') return;
+      if (peer.state !== 'connected') return;
       const frameStart = pos;
       const tag = varint.read(data, pos, end);
       if (tag < 0) {
@@ -248,8 +253,8 @@ export class Inbox implements LocalDelivery {
         bodyEnd = pos + bodyLen;
       }
       const id = tag >>> 1;
-      if (!peer.enforcement.messageBucket.take(1, this.state.now)) {
-        const name = this.config.protocol.entries[id - FIRST_ENTRY_ID]?.name;
+      if (!peer.messageBucket.take(1, this.state.now)) {
+        const name = this.entries[id - FIRST_ENTRY_ID]?.name;
         this.reporter.reject(peer, peer.id, 'rateLimited', name);
       } else {
         this.dispatcher.frame(peer, channel, id, data, pos, bodyEnd, reliable, seq, bodyEnd - frameStart);

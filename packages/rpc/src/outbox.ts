@@ -15,7 +15,7 @@ import { fragmentFrame, OutQueue, SharedPacket } from './batch.js';
 import { Encoder } from './codec.js';
 import { EncodeError, MessageTooLargeError } from './errors.js';
 import type { EndpointConfig } from './options.js';
-import type { Peer, PeerSession } from './peer.js';
+import type { Peer } from './peer.js';
 import type { ProtocolEntry } from './protocol.js';
 import { RELIABLE_HEADER_BYTES, SEQ_MASK, UNRELIABLE_HEADER_BYTES, varintSize, writeVarint } from './wire.js';
 
@@ -26,11 +26,18 @@ const MAX_RETRY_BYTES = 8 * 1024 * 1024;
 export class Outbox {
   /** Encodes every payload this endpoint sends; its result is read right after each encoding. */
   readonly encoder = new Encoder();
-  private readonly network: P2PNetworking;
   private readonly dirtyPeers: Peer[] = [];
+  // Copied out of the config: read for every message.
+  private readonly network: P2PNetworking;
+  private readonly maxMessageBytes: number;
+  private readonly unreliableLimit: number;
+  private readonly reliableLimit: number;
 
   constructor(private readonly config: EndpointConfig) {
     this.network = config.network;
+    this.maxMessageBytes = config.maxMessageBytes;
+    this.unreliableLimit = config.unreliableLimit;
+    this.reliableLimit = config.reliableLimit;
   }
 
   /** Sends every batched message now (and retries held packets). */
@@ -38,13 +45,12 @@ export class Outbox {
     const list = this.dirtyPeers;
     for (let i = 0; i < list.length; i++) {
       const peer = list[i]!;
-      const s = peer.session;
-      s.inDirtyList = false;
-      if (s.state === 'closed') continue;
+      peer.inDirtyList = false;
+      if (peer.state === 'closed') continue;
       // retryBytes is 0 exactly when nothing waits (every packet has at least its kind byte), and
       // reading it spares a load of the retry array per peer per flush.
-      if (s.retryBytes > 0) this.retrySends(peer);
-      const dirty = s.dirty;
+      if (peer.retryBytes > 0) this.retrySends(peer);
+      const dirty = peer.dirty;
       for (let j = 0; j < dirty.length; j++) {
         const q = dirty[j]!;
         q.dirty = false;
@@ -57,7 +63,7 @@ export class Outbox {
 
   /** Flushes what `peer` has queued right away (before its goodbye). */
   flushPeer(peer: Peer): void {
-    const dirty = peer.session.dirty;
+    const dirty = peer.dirty;
     for (const q of dirty) {
       q.dirty = false;
       this.flushQueue(peer, q);
@@ -87,18 +93,18 @@ export class Outbox {
     const headerBytes = entry.reliable ? RELIABLE_HEADER_BYTES : UNRELIABLE_HEADER_BYTES;
     // A peer with nothing else queued on this channel gets the one packet built for all of them
     // (by reference; Steam copies it at the send), instead of its own copy of the message.
-    const limit = entry.reliable ? this.config.reliableLimit : this.config.unreliableLimit;
+    const limit = entry.reliable ? this.reliableLimit : this.unreliableLimit;
     const shareable = headerBytes + frameSize <= limit;
     let shared: SharedPacket | null = null;
     for (const peer of peers) {
-      if (peer.session.state !== 'connected' || peer.id === except) continue;
+      if (peer.state !== 'connected' || peer.id === except) continue;
       if (shareable) {
-        const q = this.queueFor(peer.session, entry.channelIndex, entry.sendType, entry.reliable);
+        const q = this.queueFor(peer, entry.channelIndex, entry.sendType, entry.reliable);
         if (q.len === 0) {
           shared ??= new SharedPacket(entry.id, entry.reliable, this.encoder.view());
           q.adoptShared(shared);
           this.markDirty(peer, q);
-          this.countOut(peer.session, entry.index, frameSize);
+          this.countOut(peer, entry.index, frameSize);
           continue;
         }
       }
@@ -135,12 +141,12 @@ export class Outbox {
   /** Throws {@link MessageTooLargeError} when a frame of `bodyLen` bytes cannot be sent. */
   checkSize(name: string, reliable: boolean, id: number, bodyLen: number): void {
     if (reliable) {
-      const max = this.config.maxMessageBytes;
+      const max = this.maxMessageBytes;
       if (bodyLen > max) throw new MessageTooLargeError(name, bodyLen, max, true);
       return;
     }
     const size = UNRELIABLE_HEADER_BYTES + varintSize(id * 2 + 1) + varintSize(bodyLen) + bodyLen;
-    const limit = this.config.unreliableLimit;
+    const limit = this.unreliableLimit;
     if (size > limit) throw new MessageTooLargeError(name, size, limit, false);
   }
 
@@ -159,14 +165,13 @@ export class Outbox {
     bodyLen: number,
     entryIndex: number,
   ): void {
-    const s = peer.session;
-    const q = this.queueFor(s, slot, sendType, reliable);
+    const q = this.queueFor(peer, slot, sendType, reliable);
     const frameSize = varintSize(id * 2 + 1) + varintSize(bodyLen) + bodyLen;
     if (!q.hasRoom(frameSize)) {
       if (q.len > 0) this.flushQueue(peer, q);
       if (!q.hasRoom(frameSize)) {
         this.sendFragmented(peer, q, id, callId, bodyLen);
-        this.countOut(s, entryIndex, frameSize);
+        this.countOut(peer, entryIndex, frameSize);
         return;
       }
     }
@@ -183,7 +188,7 @@ export class Outbox {
       buf.set(encoder.view(), pos);
     }
     this.markDirty(peer, q);
-    this.countOut(s, entryIndex, frameSize);
+    this.countOut(peer, entryIndex, frameSize);
   }
 
   /** Sends a control packet right away (not batched). */
@@ -199,9 +204,9 @@ export class Outbox {
   }
 
   /** The queue of a session for (channel slot, send type), created on first use. */
-  private queueFor(s: PeerSession, slot: number, sendType: P2PSend, reliable: boolean): OutQueue {
+  private queueFor(peer: Peer, slot: number, sendType: P2PSend, reliable: boolean): OutQueue {
     const qi = slot * 4 + sendType;
-    let q = s.queues[qi];
+    let q = peer.queues[qi];
     if (q === undefined) {
       const config = this.config;
       q = new OutQueue(
@@ -211,7 +216,7 @@ export class Outbox {
         reliable,
         reliable ? config.reliableLimit : config.unreliableLimit,
       );
-      s.queues[qi] = q;
+      peer.queues[qi] = q;
     }
     return q;
   }
@@ -220,17 +225,16 @@ export class Outbox {
   private markDirty(peer: Peer, q: OutQueue): void {
     if (q.dirty) return;
     q.dirty = true;
-    const s = peer.session;
-    s.dirty.push(q);
-    if (!s.inDirtyList) {
-      s.inDirtyList = true;
+    peer.dirty.push(q);
+    if (!peer.inDirtyList) {
+      peer.inDirtyList = true;
       this.dirtyPeers.push(peer);
     }
   }
 
-  private countOut(s: PeerSession, entryIndex: number, frameSize: number): void {
+  private countOut(peer: Peer, entryIndex: number, frameSize: number): void {
     if (entryIndex < 0) return;
-    const e = s.counters.entry;
+    const e = peer.counters.entry;
     e[entryIndex * 4 + 2]!++;
     e[entryIndex * 4 + 3]! += frameSize;
   }
@@ -248,7 +252,7 @@ export class Outbox {
     if (q.len === 0) return;
     let seq = 0;
     if (!q.reliable) {
-      const seqOut = peer.session.seqOut;
+      const seqOut = peer.seqOut;
       seq = seqOut[q.channelSlot]!;
       seqOut[q.channelSlot] = (seq + 1) & SEQ_MASK;
     }
@@ -262,15 +266,14 @@ export class Outbox {
    * it is copied wherever it must outlive this call.
    */
   private sendPacket(peer: Peer, data: Uint8Array, sendType: P2PSend, channel: number, slot: number): void {
-    const s = peer.session;
-    const c = s.counters.channel;
+    const c = peer.counters.channel;
     c[slot * 4 + 2]!++;
     c[slot * 4 + 3]! += data.length;
     if (peer.local !== null) {
       peer.local.deliverLocal(this.network.localSteamId, channel, data.slice());
       return;
     }
-    if (s.retryBytes > 0) {
+    if (peer.retryBytes > 0) {
       this.queueRetry(peer, data.slice(), sendType, channel);
       return;
     }
@@ -287,40 +290,38 @@ export class Outbox {
       // Steam's back-pressure: keep reliable data and retry on the next flush, in order.
       this.queueRetry(peer, data.slice(), sendType, channel);
     } else {
-      peer.session.counters.sendFailures++;
+      peer.counters.sendFailures++;
     }
   }
 
   private queueRetry(peer: Peer, data: Uint8Array, sendType: P2PSend, channel: number): void {
-    const s = peer.session;
-    if (s.retryBytes + data.length > MAX_RETRY_BYTES) {
-      s.counters.sendFailures++;
+    if (peer.retryBytes + data.length > MAX_RETRY_BYTES) {
+      peer.counters.sendFailures++;
       return;
     }
-    s.retry.push({ data, sendType, channel });
-    s.retryBytes += data.length;
-    if (!s.inDirtyList) {
-      s.inDirtyList = true;
+    peer.retry.push({ data, sendType, channel });
+    peer.retryBytes += data.length;
+    if (!peer.inDirtyList) {
+      peer.inDirtyList = true;
       this.dirtyPeers.push(peer);
     }
   }
 
   private retrySends(peer: Peer): void {
-    const s = peer.session;
-    const retry = s.retry;
+    const retry = peer.retry;
     let sent = 0;
     for (; sent < retry.length; sent++) {
       const r = retry[sent]!;
       if (!this.network.sendP2PPacket(peer.id, r.data, r.sendType, r.channel)) {
         if (this.network.lastSendFailure?.reason === 'limitExceeded') break;
-        s.counters.sendFailures++;
+        peer.counters.sendFailures++;
       }
-      s.retryBytes -= r.data.length;
+      peer.retryBytes -= r.data.length;
     }
     retry.splice(0, sent);
-    if (retry.length > 0 && !s.inDirtyList) {
+    if (retry.length > 0 && !peer.inDirtyList) {
       // Still blocked: stay on the dirty list so the next flush tries again.
-      s.inDirtyList = true;
+      peer.inDirtyList = true;
       this.dirtyPeers.push(peer);
     }
   }

@@ -35,7 +35,7 @@ export class Reporter {
         this.error(error, from, messageName);
       }
     }
-    if (peer === undefined || peer.session.state !== 'connected' || peer.local !== null) return;
+    if (peer === undefined || peer.state !== 'connected' || peer.local !== null) return;
     let kick = false;
     try {
       kick = this.policy(peer.enforcement.violation(peer.id, reason));

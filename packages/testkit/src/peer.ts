@@ -69,10 +69,13 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   readonly limits: P2PLimits = LEGACY_P2P_LIMITS;
   private failure: P2PSendFailure | null = null;
 
-  /** @internal Use `FakeSteamNetwork.createPeer()`. */
+  /**
+   * Use `FakeSteamNetwork.createPeer()`. Internal: stripped from the `.d.ts` and hidden from the docs.
+   * @internal
+   * @hidden
+   */
   constructor(
-    /** @internal */
-    readonly core: PeerCore,
+    private readonly core: PeerCore,
     private readonly context: PeerContext,
   ) {
     super();

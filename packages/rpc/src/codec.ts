@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { Packr, RESET_BUFFER_MODE, REUSE_BUFFER_MODE, Unpackr } from 'msgpackr';
-import { MsgpackScanner } from './msgpack-scan.js';
+import { scanMsgpack } from './msgpack-scan.js';
 
 /**
  * The encoder: records off, minimal map headers, `undefined` properties left out (as JSON does).
@@ -26,15 +26,16 @@ const unpackr = new Unpackr({
   int64AsType: 'number',
 });
 const PACK_MODE = REUSE_BUFFER_MODE | RESET_BUFFER_MODE;
+/** Largest copy buffer an encoder keeps between encodings; bigger payloads get one of their own. */
+const MAX_KEPT_COPY = 64 * 1024;
 const objectHasOwnProperty = Object.prototype.hasOwnProperty;
 
 /**
  * Encodes one payload at a time. After {@link Encoder.encode}, the bytes are
- * `bytes.subarray(start, end)`: fields of this encoder, so two endpoints never read each other's
- * result. msgpackr cannot write at an arbitrary offset of a packet buffer (it word-aligns its
- * start), so the caller copies these bytes once, straight into the packet, before anything else
- * encodes: for values msgpackr encodes, `bytes` is a view of msgpackr's own buffer, which every
- * msgpackr encoder in the process shares.
+ * `bytes.subarray(start, end)` until this encoder's next `encode`: fields of this encoder, over a
+ * buffer of its own, so two endpoints never read (or overwrite) each other's result. msgpackr
+ * cannot write at an arbitrary offset of a packet buffer (it word-aligns its start), so the caller
+ * copies these bytes once, straight into the packet.
  */
 export class Encoder {
   /** Holds the last encoding, between {@link Encoder.start} and {@link Encoder.end}. */
@@ -48,6 +49,8 @@ export class Encoder {
   /** The Buffer msgpackr returned last, and our plain view of it. */
   private target: Uint8Array | null = null;
   private targetView: Uint8Array = new Uint8Array(0);
+  /** Where what msgpackr encoded is copied; grows up to {@link MAX_KEPT_COPY} and is kept. */
+  private copy = new Uint8Array(1024);
   /**
    * Where {@link Encoder.encodeFlat} writes: 15 entries of at most 32 + 32 bytes each, plus the map
    * header, always fit, so the writes need no bounds checks.
@@ -70,9 +73,18 @@ export class Encoder {
       this.target = out;
       this.targetView = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     }
-    this.bytes = this.targetView;
-    this.start = out.start;
-    this.end = out.end;
+    // msgpackr writes into one buffer for the whole process: copied, the result stays this
+    // encoder's even if another endpoint encodes before our caller is done with it.
+    const n = out.end - out.start;
+    let copy = this.copy;
+    if (n > copy.length) {
+      copy = new Uint8Array(n <= MAX_KEPT_COPY ? Math.min(MAX_KEPT_COPY, Math.max(n, copy.length * 2)) : n);
+      if (copy.length <= MAX_KEPT_COPY) this.copy = copy;
+    }
+    copy.set(this.targetView.subarray(out.start, out.end));
+    this.bytes = copy;
+    this.start = 0;
+    this.end = n;
   }
 
   /**
@@ -185,7 +197,6 @@ const MAX_COPIED_DECODE = 64 * 1024;
 
 /** Checks and decodes msgpack payloads from peers. */
 export class Decoder {
-  private readonly scanner = new MsgpackScanner();
   /** Where small payloads are decoded from; msgpackr's cached DataView on it is made once per growth. */
   private scratch = new Uint8Array(2048);
   /** The range argument of every unpack, reused (msgpackr reads `start`/`end` and keeps nothing). */
@@ -193,7 +204,7 @@ export class Decoder {
 
   /** True when `buf[start, end)` holds one msgpack value safe to decode (see `msgpack-scan.ts`). */
   check(buf: Uint8Array, start: number, end: number): boolean {
-    return this.scanner.scan(buf, start, end);
+    return scanMsgpack(buf, start, end);
   }
 
   /**

@@ -1,9 +1,10 @@
 /**
- * Control, the part that keeps sessions honest: it answers heartbeats and measures round trips,
- * sends pings, notices silent peers and stale handshakes, sends goodbyes and closes the Steam
- * sessions after them (lingering long enough for the goodbye to arrive). The handshake packets
- * themselves go to the side's policy, which knows what a hello or a welcome means to it. The packet
- * formats live in `control-packets.ts`.
+ * Control keeps sessions honest: heartbeats and round trips, silent peers and stale handshakes,
+ * goodbyes and the closing of Steam sessions after them.
+ *
+ * A session lingers after a goodbye long enough for the goodbye to arrive. Handshake packets go to
+ * the side's policy, which knows what a hello or a welcome means to it; the packet formats live in
+ * `control-packets.ts`.
  * @packageDocumentation
  */
 import type { SteamId } from '@steamwire/transport-steam';

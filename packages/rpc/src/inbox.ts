@@ -1,9 +1,11 @@
 /**
- * The inbox, the receive side of an endpoint below the frame dispatcher: drain every channel (and
- * the packets of a same-process endpoint), route control packets to control and data from peers
- * that are not connected to the side's policy, then per data packet one pass that charges the
- * peer's byte budget, reads the packet kind, tracks unreliable sequences, reassembles fragments and
- * walks the frames, charging each to the peer's message budget before the dispatcher sees it.
+ * The inbox, the receive side of an endpoint up to the frame dispatcher: drain → route → budgets →
+ * packet kind, sequence, fragments → frames.
+ *
+ * It reads every channel (and the packets of a same-process endpoint), hands control packets to
+ * control and data from peers that are not connected to the side's policy, and makes one pass per
+ * data packet: the peer's byte budget, the packet kind, unreliable sequences, reassembly, then each
+ * frame, charged to the peer's message budget before the dispatcher sees it.
  *
  * Hot-path rules: no closures or arrays per message, one pass per received packet.
  * @packageDocumentation

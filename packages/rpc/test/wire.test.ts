@@ -2,13 +2,12 @@ import fc from 'fast-check';
 import { Packr, pack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { Decoder, Encoder } from '../src/codec.js';
-import { MsgpackScanner } from '../src/msgpack-scan.js';
+import { scanMsgpack } from '../src/msgpack-scan.js';
 import { VarintReader, varintSize, writeVarint } from '../src/wire.js';
 
-const scanner = new MsgpackScanner();
 const scan = (bytes: Uint8Array | number[]) => {
   const b = bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes);
-  return scanner.scan(b, 0, b.length);
+  return scanMsgpack(b, 0, b.length);
 };
 const encoder = new Encoder();
 /** Encodes `v` and returns a copy of the bytes. */
@@ -95,10 +94,20 @@ describe('msgpack scan', () => {
     const reference = new Packr({ useRecords: false, variableMapSize: true });
     const a = new Encoder();
     const b = new Encoder();
-    a.encode({ x: 1, name: 'a' });
-    b.encode({ y: 2, name: 'bb' });
-    expect(a.bytes.slice(a.start, a.end)).toEqual(Uint8Array.from(reference.pack({ x: 1, name: 'a' })));
-    expect(b.bytes.slice(b.start, b.end)).toEqual(Uint8Array.from(reference.pack({ y: 2, name: 'bb' })));
+    // Flat objects (our fast path), then values msgpackr encodes into its one shared buffer.
+    for (const [va, vb] of [
+      [
+        { x: 1, name: 'a' },
+        { y: 2, name: 'bb' },
+      ],
+      [{ list: [1, 2, 3], nested: { deep: true } }, ['another', { value: 'b'.repeat(100) }]],
+      [{ big: 'x'.repeat(70_000) }, [1, 2]],
+    ]) {
+      a.encode(va);
+      b.encode(vb);
+      expect(a.bytes.slice(a.start, a.end)).toEqual(Uint8Array.from(reference.pack(va)));
+      expect(b.bytes.slice(b.start, b.end)).toEqual(Uint8Array.from(reference.pack(vb)));
+    }
   });
 
   it('accepts binary, undefined inside arrays and dates', () => {

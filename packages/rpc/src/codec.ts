@@ -1,7 +1,7 @@
 /**
  * msgpack payloads in and out: the {@link Encoder} (msgpackr, with a fast path for flat game
  * messages) and the {@link Decoder} (the bounded pre-scan, then msgpackr). Each endpoint owns one of
- * each, so their scratch buffers and results are never shared between endpoints.
+ * each, so no endpoint ever reads another's result.
  * @packageDocumentation
  */
 import { Packr, RESET_BUFFER_MODE, REUSE_BUFFER_MODE, Unpackr } from 'msgpackr';

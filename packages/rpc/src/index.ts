@@ -5,7 +5,9 @@
  * @packageDocumentation
  */
 
+export type { CallOptions } from './call-table.js';
 export { Client, type ClientEvents, type ClientState, type ConnectOptions, connectToHost } from './client.js';
+export type { EndpointDebugState } from './debug-state.js';
 export {
   CLIENT_RATE_LIMITS,
   defaultViolationPolicy,
@@ -17,6 +19,7 @@ export {
   type ViolationPolicy,
 } from './enforce.js';
 export * from './errors.js';
+export type { CommonEvents, DisconnectReason } from './events.js';
 export { type ForgedPacket, forgeMessagePacket } from './forge.js';
 export { createHost, Host, type HostEvents, type HostOptions, type RefuseReason } from './host.js';
 export {
@@ -55,6 +58,7 @@ export {
   openLobby,
   type ProtocolDifference,
 } from './lobby.js';
+export { DEFAULT_CONTROL_CHANNEL, DEFAULT_MAX_MESSAGE_BYTES, type EndpointOptions } from './options.js';
 export {
   type AnyDefinition,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -74,20 +78,12 @@ export {
   type TypeOnlySchema,
   typed,
 } from './protocol.js';
-export {
-  type CallOptions,
-  type CommonEvents,
-  DEFAULT_CONTROL_CHANNEL,
-  DEFAULT_MAX_MESSAGE_BYTES,
-  type DisconnectReason,
-  type EndpointDebugState,
-  type EndpointOptions,
-} from './session.js';
 export type { MessageTrafficStats, PeerStats, TrafficStats } from './stats.js';
 export type {
   AnyProtocol,
   CallableRequests,
   DefinitionsOf,
+  FromOf,
   HandledRequests,
   InferMessage,
   InferMessageInput,
@@ -95,6 +91,7 @@ export type {
   InferRequestInput,
   InferResponse,
   InferResponseInput,
+  MaySend,
   MessageNames,
   OtherSide,
   ReceivableMessages,

@@ -93,10 +93,13 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   private selfSession: Session | null = null;
   private readonly lobbyEndpoint: LobbyEndpoint;
 
-  /** @internal Use `FakeSteamNetwork.createPeer()`. */
+  /**
+   * Use `FakeSteamNetwork.createPeer()`. Internal: stripped from the `.d.ts` and hidden from the docs.
+   * @internal
+   * @hidden
+   */
   constructor(
-    /** @internal */
-    readonly core: PeerCore,
+    private readonly core: PeerCore,
     private readonly context: PeerContext,
   ) {
     super();

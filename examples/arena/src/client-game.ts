@@ -8,8 +8,22 @@ import {
   type ConnectOptions,
   ConnectTimeoutError,
   connectToHost,
+  type JoinLobbyOptions,
+  joinLobby,
+  type LobbyClient,
+  LobbyHostGoneError,
+  LobbyProtocolMismatchError,
+  NotAGameLobbyError,
 } from '@steamwire/rpc';
-import type { Clock, P2PNetworking, SteamId } from '@steamwire/transport-steam';
+import {
+  ChatRoomEnterResponse,
+  type Clock,
+  type Lobbies,
+  type LobbyId,
+  LobbyJoinError,
+  type P2PNetworking,
+  type SteamId,
+} from '@steamwire/transport-steam';
 import { botChat, botInput } from './bot.js';
 import { ChatLog } from './chat.js';
 import { SnapshotBuffer } from './interpolation.js';
@@ -29,6 +43,13 @@ export interface ArenaClientOptions {
   connect?: Partial<ConnectOptions<ArenaProtocol>>;
   /** Told about every error caught in a tick (they are counted in `errors` either way). */
   onError?: (error: unknown) => void;
+}
+
+/** Options of {@link ArenaClient.joinLobby}: the lobby instead of the host (its owner is the host). */
+export interface ArenaLobbyClientOptions extends Omit<ArenaClientOptions, 'host' | 'connect'> {
+  lobbies: Lobbies;
+  lobbyId: LobbyId;
+  connect?: Partial<JoinLobbyOptions<ArenaProtocol>>;
 }
 
 export class ArenaClient {
@@ -52,6 +73,8 @@ export class ArenaClient {
   lastError: unknown;
   /** Set when the host is gone, with why. */
   disconnected: string | undefined;
+  /** The lobby this client joined the match through (`ArenaClient.joinLobby`), if any. */
+  lobby: LobbyClient<ArenaProtocol> | undefined;
   private seq = 0;
   private respawning = false;
   private timer: ReturnType<Clock['setInterval']> | undefined;
@@ -83,7 +106,8 @@ export class ArenaClient {
       this.rejections += 1;
     });
     client.events.on('disconnected', (reason, detail) => {
-      this.disconnected = detail ? `${reason} (${detail})` : reason;
+      // The first reason is the real one (a lobby's hostLeft comes before the disconnect it causes).
+      this.disconnected ??= detail ? `${reason} (${detail})` : reason;
       this.stopTimer();
     });
     // The lines sent with our welcome reached us before these handlers existed: ask for them now.
@@ -116,15 +140,49 @@ export class ArenaClient {
     );
   }
 
+  /**
+   * Joins the match through its Steam lobby, as players on Steam do: `joinLobby` checks the lobby's
+   * protocol fingerprint before connecting to its owner. Rejects as {@link ArenaClient.connect} does,
+   * plus the lobby's errors (full, another version of the game, the host gone…).
+   */
+  static async joinLobby(options: ArenaLobbyClientOptions): Promise<ArenaClient> {
+    const problem = nameProblem(options.name);
+    if (problem !== undefined) throw new ArenaNameError(options.name, problem);
+    const joined = await joinLobby({
+      network: options.network,
+      lobbies: options.lobbies,
+      lobbyId: options.lobbyId,
+      protocol: arenaProtocol,
+      clock: options.clock,
+      auth: { name: options.name },
+      ...options.connect,
+    });
+    const arena = new ArenaClient(
+      joined.client,
+      options.name,
+      options.clock,
+      1000 / (options.tickHz ?? 30),
+      options.seed ?? 1,
+      options.network.localSteamId,
+      options.onError,
+    );
+    arena.lobby = joined;
+    joined.events.on('hostLeft', ({ newOwner }) => {
+      arena.disconnected ??= `the host left the lobby (Steam made ${newOwner ?? 'nobody'} its owner)`;
+    });
+    return arena;
+  }
+
   start(): void {
     if (this.timer || this.disconnected) return;
     this.timer = this.clock.setInterval(() => this.tick(), this.tickMs);
   }
 
-  /** Leaves the match with a goodbye. */
+  /** Leaves the match with a goodbye (and its lobby, when it joined through one). */
   stop(): void {
     this.stopTimer();
     if (!this.disconnected) this.client.disconnect();
+    this.lobby?.leave();
   }
 
   /** The chat as drawn, oldest line first. */
@@ -234,5 +292,11 @@ export function describeJoinFailure(error: unknown, capacity = MAX_PLAYERS): str
   }
   if (error instanceof ConnectTimeoutError)
     return 'the host did not answer; check its SteamID and that it is hosting';
+  if (error instanceof LobbyJoinError && error.response === ChatRoomEnterResponse.Full)
+    return `the match is full (${capacity} players)`;
+  if (error instanceof LobbyProtocolMismatchError)
+    return 'the host runs another version of the game; both must run the same version';
+  if (error instanceof NotAGameLobbyError) return 'that lobby is not an arena match';
+  if (error instanceof LobbyHostGoneError) return 'the host left the lobby before we got in';
   return error instanceof Error ? error.message : String(error);
 }

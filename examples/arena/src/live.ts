@@ -3,15 +3,17 @@
  * bot's point of view with the host's net graph, until time runs out or the player presses q.
  */
 import type { ArenaClient } from './client-game.js';
+import { lobbyLine } from './lobby.js';
 import { Match, type MatchSummary } from './match.js';
 import { type NetGraphRow, renderFrame, screen } from './render.js';
 import { snapshotOf } from './sim.js';
 
-/** The header, two lines: who hosts; whose view this is and who plays. */
+/** The header, three lines: who hosts; whose view this is and who plays; the lobby they came through. */
 export function liveTitle(match: Match, viewer: ArenaClient): string {
   return [
     `Steamwire arena · host ${match.arena.steamId} (this process; it runs the world, no player)`,
     `${viewer.shownName}'s view (interpolated) · ${match.clients.length} bots on fake Steam peers`,
+    `${lobbyLine(match.lobby)} · the bots joined from the host's invite`,
   ].join('\n');
 }
 

@@ -5,8 +5,10 @@
  *   --seconds N       match length (default 30)
  *   --clients N       bot clients (default 3)
  *   --seed N          replay a match
- *   --steam           over real Steam: host, or `--join STEAMID`; `--lib PATH`, `--app-id N`,
+ *   --steam           over real Steam: host a friends-only lobby, or `--join-lobby ID`; `--join STEAMID`
+ *                     with a host started with `--no-lobby`; `--lib PATH`, `--app-id N`,
  *                     `--backend legacy|messages|sockets` (which Steam API carries the packets)
+ *   +connect_lobby ID what Steam adds when it starts the game for an invite: join that lobby
  */
 import { parseArgs } from 'node:util';
 import { runLive } from './live.js';
@@ -14,12 +16,14 @@ import { Match } from './match.js';
 import { runOverSteam } from './steam.js';
 
 const USAGE =
-  'usage: npm start -- [--headless] [--seconds N] [--clients N] [--seed N] [--steam [--join STEAMID] [--lib PATH] [--app-id N] [--backend legacy|messages|sockets] [--name NAME]]';
+  'usage: npm start -- [--headless] [--seconds N] [--clients N] [--seed N] [--steam [--join-lobby ID | --join STEAMID | --no-lobby] [--lib PATH] [--app-id N] [--backend legacy|messages|sockets] [--name NAME]]';
 
 /** The command line; an unknown or malformed option prints the usage line and exits 2 (no stack trace). */
 function parseCommandLine() {
   try {
     return parseArgs({
+      // Steam starts a game for an invite with `+connect_lobby <id>`; the binding reads it from argv.
+      allowPositionals: true,
       options: {
         headless: { type: 'boolean', default: false },
         seconds: { type: 'string', default: '30' },
@@ -27,19 +31,21 @@ function parseCommandLine() {
         seed: { type: 'string', default: '1' },
         steam: { type: 'boolean', default: false },
         join: { type: 'string' },
+        'join-lobby': { type: 'string' },
+        'no-lobby': { type: 'boolean', default: false },
         lib: { type: 'string' },
         'app-id': { type: 'string', default: '480' },
         backend: { type: 'string', default: 'legacy' },
         name: { type: 'string', default: 'player' },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    }).values;
+    });
   } catch (err) {
     console.error(`${(err as Error).message}\n${USAGE}`);
     process.exit(2);
   }
 }
-const values = parseCommandLine();
+const { values, positionals } = parseCommandLine();
 
 function positiveInt(name: string, text: string, max: number): number {
   const n = Number(text);
@@ -55,6 +61,12 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
+  if (positionals.length > 0 && !(positionals.length === 2 && positionals[0] === '+connect_lobby')) {
+    console.error(
+      `Unexpected arguments: ${positionals.join(' ')} (only +connect_lobby <id>, as Steam adds it).`,
+    );
+    return 2;
+  }
   const seconds = positiveInt('seconds', values.seconds, 3600);
   // More bots than the match holds is allowed: the late ones are refused, as a real player would be.
   const clients = positiveInt('clients', values.clients, 64);
@@ -68,6 +80,8 @@ async function main(): Promise<number> {
     return runOverSteam({
       backend,
       join: values.join,
+      joinLobby: values['join-lobby'],
+      noLobby: values['no-lobby'],
       libraryPath: values.lib,
       appId: positiveInt('app-id', values['app-id'], 2 ** 31),
       seconds,

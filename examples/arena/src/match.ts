@@ -1,13 +1,21 @@
 /**
  * A whole match on fake Steam peers: one host and N bot clients over a `FakeSteamNetwork` with
- * realistic conditions. Headless matches run on the virtual clock (faster than real time); live ones
- * run on real time so a person can watch.
+ * realistic conditions. The bots find the host as friends do on Steam: it opens a friends-only lobby
+ * and invites them, and they join it. Headless matches run on the virtual clock (faster than real
+ * time); live ones run on real time so a person can watch.
  */
-import { ConnectionRefusedError, type PeerStats } from '@steamwire/rpc';
-import { FakeSteamNetwork, type LinkConditions } from '@steamwire/testkit';
-import type { SteamId } from '@steamwire/transport-steam';
+import { ConnectionRefusedError, type HostedLobby, onLobbyJoinRequest, type PeerStats } from '@steamwire/rpc';
+import { type FakePeer, FakeSteamNetwork, type LinkConditions } from '@steamwire/testkit';
+import {
+  ChatRoomEnterResponse,
+  type Clock,
+  type LobbyId,
+  LobbyJoinError,
+  type SteamId,
+} from '@steamwire/transport-steam';
 import { ArenaClient, describeJoinFailure } from './client-game.js';
-import { ArenaHost } from './host-game.js';
+import type { ArenaHost } from './host-game.js';
+import { hostInLobby } from './lobby.js';
 import type { NetGraphRow } from './render.js';
 
 /** 60–120 ms round trips with jitter and 2 % loss: a decent home connection across a continent. */
@@ -43,6 +51,8 @@ export interface MatchSummary {
    * in a healthy match. `failed` (no valid answer in time) must stay 0.
    */
   respawnRequests: ArenaClient['respawnRequests'];
+  /** The lobby the players came through: its id, and its members now (the host included) of how many. */
+  lobby: { id: string; members: number; memberLimit: number };
   rejections: number;
   errors: number;
   scores: Record<string, number>;
@@ -55,6 +65,8 @@ export class Match {
   private constructor(
     readonly net: FakeSteamNetwork,
     readonly arena: ArenaHost,
+    /** The lobby the bots found the host through. */
+    readonly lobby: HostedLobby,
     readonly clients: ArenaClient[],
     /** Every error the host's and the clients' ticks caught (none in a healthy match). */
     readonly errors: unknown[],
@@ -64,7 +76,10 @@ export class Match {
     this.startedAt = net.clock.now();
   }
 
-  /** Creates the network, starts the host, connects the bots and starts everyone's ticks. */
+  /**
+   * Creates the network and the host's lobby, starts the host, invites the bots (the host's Steam
+   * friends) from the lobby, lets them join it, and starts everyone's ticks.
+   */
   static async start(options: MatchOptions = {}): Promise<Match> {
     const net = new FakeSteamNetwork({
       seed: options.seed ?? 1,
@@ -72,52 +87,65 @@ export class Match {
       conditions: options.conditions ?? REALISTIC_CONDITIONS,
     });
     const hostPeer = net.createPeer();
+    const count = options.clients ?? 3;
+    const bots = Array.from({ length: count }, () => net.createPeer());
+    // The bots are the host's Steam friends: its invite reaches them, and its friends-only lobby lets them in.
+    for (const bot of bots) net.setFriends(hostPeer.localSteamId, bot.localSteamId);
     // Errors are caught and counted where they happen (in the host's and clients' ticks); the match
     // keeps them to report.
     const errors: unknown[] = [];
     const onError = (error: unknown) => errors.push(error);
-    const arena = new ArenaHost({
-      network: hostPeer,
-      clock: net.clock,
-      seed: options.seed ?? 1,
-      capacity: options.capacity,
-      onError,
-    });
+    const { arena, lobby } = await settled(
+      net,
+      hostInLobby({
+        network: hostPeer,
+        lobbies: hostPeer.lobbies,
+        friends: hostPeer.friends,
+        clock: net.clock,
+        seed: options.seed ?? 1,
+        capacity: options.capacity,
+        onError,
+      }),
+    );
     arena.start();
-    const count = options.clients ?? 3;
     const clients: ArenaClient[] = [];
     const refused: { name: string; why: string }[] = [];
     let failure: unknown;
-    let settled = 0;
-    for (let i = 0; i < count; i++) {
+    let joined = 0;
+    bots.forEach((bot, i) => {
       const name = BOT_NAMES[i % BOT_NAMES.length]!;
-      ArenaClient.connect({
-        network: net.createPeer(),
-        clock: net.clock,
-        host: hostPeer.localSteamId,
-        name,
-        seed: (options.seed ?? 1) * 100 + i,
-        onError,
-      })
+      waitForInvite(bot, net.clock)
+        .then((lobbyId) =>
+          ArenaClient.joinLobby({
+            network: bot,
+            lobbies: bot.lobbies,
+            lobbyId,
+            clock: net.clock,
+            name,
+            seed: (options.seed ?? 1) * 100 + i,
+            onError,
+          }),
+        )
         .then(
           (c) => clients.push(c),
           (error) => {
             // A full match turns the late ones away: expected, reported. Anything else is a failure.
-            if (error instanceof ConnectionRefusedError && error.reason === 'full')
-              refused.push({ name, why: describeJoinFailure(error, arena.capacity) });
+            if (isFull(error)) refused.push({ name, why: describeJoinFailure(error, arena.capacity) });
             else failure ??= error;
           },
         )
         .finally(() => {
-          settled += 1;
+          joined += 1;
         });
-    }
+    });
+    // The overlay's invite dialog; on the fake, the host picks every friend who is online.
+    lobby.openInviteDialog();
     // On the virtual clock nothing happens unless time is advanced; on real time this just waits.
-    await net.runUntil(() => settled === count, { timeoutMs: 30_000 });
+    await net.runUntil(() => joined === count, { timeoutMs: 30_000 });
     if (failure !== undefined) throw failure;
     // In the order the bots were created, so a seeded match lists them the same way every time.
     clients.sort((a, b) => (a.steamId < b.steamId ? -1 : 1));
-    const match = new Match(net, arena, clients, errors, refused);
+    const match = new Match(net, arena, lobby, clients, errors, refused);
     for (const c of match.clients) c.start();
     return match;
   }
@@ -204,20 +232,57 @@ export class Match {
       messagesReceived: received,
       snapshotsPerClient,
       respawnRequests,
+      lobby: {
+        id: this.lobby.lobbyId.toString(),
+        members: this.lobby.members.length,
+        memberLimit: this.lobby.memberLimit,
+      },
       rejections,
       errors: this.errors.length,
       scores,
     };
   }
 
-  /** Everyone leaves politely; the network stops. */
+  /** Everyone leaves politely, the lobby too; the network stops. */
   async stop(): Promise<void> {
     for (const c of this.clients) c.stop();
     this.arena.stop();
+    this.lobby.close();
     // Let the goodbyes go out before the network stops.
     await this.net.advance(50);
     this.net.dispose();
   }
+}
+
+/** Lets (virtual) time pass until `pending` settles. */
+async function settled<T>(net: FakeSteamNetwork, pending: Promise<T>): Promise<T> {
+  let done = false;
+  const mark = () => {
+    done = true;
+  };
+  pending.then(mark, mark);
+  await net.runUntil(() => done, { timeoutMs: 30_000 });
+  return pending;
+}
+
+/** A bot in the game's menu: its frame loop pumps Steam's callbacks until the host's invite arrives. */
+function waitForInvite(bot: FakePeer, clock: Clock): Promise<LobbyId> {
+  return new Promise((resolve) => {
+    const menu = clock.setInterval(() => bot.runCallbacks(), 16);
+    const stop = onLobbyJoinRequest(bot.friends, ({ lobbyId }) => {
+      stop();
+      clock.clearInterval(menu);
+      resolve(lobbyId);
+    });
+  });
+}
+
+/** Turned away because the match (or its lobby) had no seat left. */
+function isFull(error: unknown): boolean {
+  return (
+    (error instanceof ConnectionRefusedError && error.reason === 'full') ||
+    (error instanceof LobbyJoinError && error.response === ChatRoomEnterResponse.Full)
+  );
 }
 
 function trafficTotals(stats: PeerStats): [number, number] {

@@ -2,6 +2,7 @@
 // never fatal (on real time it would be an uncaught exception in a timer and kill the process).
 import { ConnectionRefusedError, MessageTooLargeError } from '@steamwire/rpc';
 import { FakeSteamNetwork } from '@steamwire/testkit';
+import { ChatRoomEnterResponse, LobbyJoinError } from '@steamwire/transport-steam';
 import { describe, expect, it, vi } from 'vitest';
 import { ArenaClient, describeJoinFailure } from '../src/client-game.js';
 import { ArenaHost } from '../src/host-game.js';
@@ -99,13 +100,16 @@ describe('a throw inside a tick', () => {
 });
 
 describe('capacity', () => {
-  it('the 17th player is refused with a reason the CLI can print: the match is full (16 players)', async () => {
+  it("the 17th player is refused at the lobby's door with a reason the CLI can print: the match is full (16 players)", async () => {
     const match = await Match.start({ clients: 16, seed: 8 });
+    const late = match.net.createPeer();
+    match.net.setFriends(match.arena.steamId, late.localSteamId);
     let outcome: unknown;
-    ArenaClient.connect({
-      network: match.net.createPeer(),
+    ArenaClient.joinLobby({
+      network: late,
+      lobbies: late.lobbies,
+      lobbyId: match.lobby.lobbyId,
       clock: match.net.clock,
-      host: match.arena.steamId,
       name: 'Late',
     }).then(
       (c) => {
@@ -119,11 +123,41 @@ describe('capacity', () => {
     await match.net.advance(3000);
     const summary = match.summary();
     await match.stop();
-    expect(outcome).toBeInstanceOf(ConnectionRefusedError);
-    expect((outcome as ConnectionRefusedError).reason).toBe('full');
+    // The lobby holds the host and 16 players: Steam itself says it is full, before any connection.
+    expect(outcome).toBeInstanceOf(LobbyJoinError);
+    expect((outcome as LobbyJoinError).response).toBe(ChatRoomEnterResponse.Full);
     expect(describeJoinFailure(outcome)).toBe('the match is full (16 players)');
     // The sixteen who got in were not disturbed.
     expect(summary).toMatchObject({ healthy: true, clientsConnected: 16 });
+    expect(summary.lobby).toEqual({ id: match.lobby.lobbyId.toString(), members: 17, memberLimit: 17 });
+  });
+
+  it('direct play (no lobby): the player past the capacity is refused by the host, with the same words', async () => {
+    const net = new FakeSteamNetwork({ seed: 10 });
+    const game = new ArenaHost({ network: net.createPeer(), clock: net.clock, capacity: 2 });
+    game.start();
+    // One after the other, so the third is the one past the capacity.
+    const outcomes: unknown[] = [];
+    for (const name of ['Ada', 'Brick', 'Cosmo']) {
+      let outcome: unknown;
+      ArenaClient.connect({ network: net.createPeer(), clock: net.clock, host: game.steamId, name }).then(
+        (c) => {
+          outcome = c;
+        },
+        (e) => {
+          outcome = e;
+        },
+      );
+      await net.runUntil(() => outcome !== undefined, { timeoutMs: 15_000 });
+      outcomes.push(outcome);
+    }
+    const refused = outcomes[2];
+    expect(refused).toBeInstanceOf(ConnectionRefusedError);
+    expect((refused as ConnectionRefusedError).reason).toBe('full');
+    expect(describeJoinFailure(refused, game.capacity)).toBe('the match is full (2 players)');
+    for (const c of outcomes.slice(0, 2)) (c as ArenaClient).stop();
+    game.stop();
+    net.dispose();
   });
 
   it('a match asked for more bots than fit plays with a full house and says who could not join', async () => {

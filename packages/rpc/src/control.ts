@@ -1,100 +1,134 @@
 /**
- * The control channel: handshake, heartbeats and goodbyes, one small packet each, never batched.
+ * Control keeps sessions honest: heartbeats and round trips, silent peers and stale handshakes,
+ * goodbyes and the closing of Steam sessions after them.
  *
- *     HELLO   0x10 varint(version) str(fingerprint) [msgpack auth]
- *     WELCOME 0x11
- *     REFUSE  0x12 str(reason) str(detail) str(host fingerprint)
- *     PING    0x13 f64(sender time)
- *     PONG    0x14 f64(echoed time)
- *     BYE     0x15 str(reason) str(detail)
- *
- * where `str` is varint(length) + UTF-8, bounded by {@link MAX_CONTROL_STRING}.
+ * A session lingers after a goodbye long enough for the goodbye to arrive. Handshake packets go to
+ * the side's policy, which knows what a hello or a welcome means to it; the packet formats live in
+ * `control-packets.ts`.
  * @packageDocumentation
  */
-import { readVarint, varintEnd, writeVarint } from './wire.js';
+import type { SteamId } from '@steamwire/transport-steam';
+import { ControlKind, ControlReader, controlPacket, readTime, timePacket } from './control-packets.js';
+import type { EndpointState } from './endpoint-state.js';
+import type { EndpointConfig } from './options.js';
+import type { Outbox } from './outbox.js';
+import type { Peer } from './peer.js';
+import type { Reporter } from './report.js';
 
-/** Kinds of control packets. */
-export const ControlKind = {
-  Hello: 0x10,
-  Welcome: 0x11,
-  Refuse: 0x12,
-  Ping: 0x13,
-  Pong: 0x14,
-  Bye: 0x15,
-} as const;
-
-/** Version of the session protocol itself (not the user's protocol). */
-export const SESSION_VERSION = 1;
-/** Longest string a control packet may carry (bytes). */
-export const MAX_CONTROL_STRING = 256;
-/** Largest auth payload in a HELLO (bytes). */
-export const MAX_AUTH_BYTES = 4096;
-
-const utf8 = new TextEncoder();
-const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
-
-/** Builds a control packet: the kind byte, then strings, then an optional raw tail. */
-export function controlPacket(kind: number, strings: readonly string[], tail?: Uint8Array): Uint8Array {
-  const encodedStrings = strings.map((s) => utf8.encode(s).subarray(0, MAX_CONTROL_STRING));
-  let size = 1 + (tail?.length ?? 0);
-  for (const s of encodedStrings) size += 2 + s.length;
-  const out = new Uint8Array(size);
-  out[0] = kind;
-  let pos = 1;
-  for (const s of encodedStrings) {
-    pos = writeVarint(out, pos, s.length);
-    out.set(s, pos);
-    pos += s.length;
-  }
-  if (tail) {
-    out.set(tail, pos);
-    pos += tail.length;
-  }
-  return out.subarray(0, pos);
+/** What the side (host or client) decides on control traffic. */
+export interface ControlPolicy {
+  /** A control packet that may belong to the handshake; returns true when the side handled it. */
+  handshake(from: SteamId, data: Uint8Array): boolean;
+  /** `peer` said goodbye. */
+  bye(peer: Peer, reason: string, detail: string): void;
+  /** `peer` did not complete its handshake by its deadline. */
+  handshakeTimedOut(peer: Peer): void;
+  /** `peer` was silent for longer than the heartbeat timeout. */
+  silent(peer: Peer): void;
 }
 
-/** A HELLO packet. */
-export function helloPacket(fingerprint: string, auth: Uint8Array | undefined): Uint8Array {
-  const head = controlPacket(ControlKind.Hello, [fingerprint], auth);
-  // Insert the version right after the kind byte.
-  const out = new Uint8Array(head.length + 1);
-  out[0] = ControlKind.Hello;
-  out[1] = SESSION_VERSION;
-  out.set(head.subarray(1), 2);
-  return out;
-}
+/** Heartbeats, goodbyes and session closing for one endpoint. */
+export class Control {
+  /** Timers of sessions kept open briefly so a goodbye is delivered. */
+  private readonly lingering = new Set<unknown>();
 
-/** A PING or PONG packet carrying a time in ms. */
-export function timePacket(kind: number, time: number): Uint8Array {
-  const out = new Uint8Array(9);
-  out[0] = kind;
-  new DataView(out.buffer).setFloat64(1, time);
-  return out;
-}
-
-/** Reads the f64 time of a PING/PONG, or `NaN` when the packet is not 9 bytes. */
-export function readTime(data: Uint8Array): number {
-  if (data.length !== 9) return Number.NaN;
-  return new DataView(data.buffer, data.byteOffset, 9).getFloat64(1);
-}
-
-/** Cursor over the strings of a control packet. */
-export class ControlReader {
-  /** Current position. */
-  pos: number;
   constructor(
-    private readonly data: Uint8Array,
-    start: number,
-  ) {
-    this.pos = start;
+    private readonly config: EndpointConfig,
+    private readonly state: EndpointState,
+    private readonly peers: ReadonlyMap<SteamId, Peer>,
+    private readonly outbox: Outbox,
+    private readonly reporter: Reporter,
+    private readonly policy: ControlPolicy,
+  ) {}
+
+  /** Sessions kept open briefly so a goodbye is delivered. */
+  get lingeringSessions(): number {
+    return this.lingering.size;
   }
 
-  /** Next string, or `null` when absent, too long or truncated. */
-  string(): string | null {
-    const len = readVarint(this.data, this.pos, this.data.length);
-    if (len < 0 || len > MAX_CONTROL_STRING || varintEnd + len > this.data.length) return null;
-    const s = fromUtf8.decode(this.data.subarray(varintEnd, varintEnd + len));
-    this.pos = varintEnd + len;
-    return s;
+  /** Handles one packet from the control channel. */
+  receive(from: SteamId, data: Uint8Array): void {
+    if (this.policy.handshake(from, data)) return;
+    const peer = this.peers.get(from);
+    if (peer === undefined) return;
+    const now = this.state.now;
+    if (peer.state === 'connected') peer.lastHeard = now;
+    switch (data[0]) {
+      case ControlKind.Ping:
+        if (peer.state === 'connected' && data.length === 9) {
+          const pong = data.slice();
+          pong[0] = ControlKind.Pong;
+          this.outbox.sendControl(peer, pong, false);
+        }
+        return;
+      case ControlKind.Pong: {
+        const rtt = now - readTime(data);
+        // A peer could echo anything: only plausible samples count.
+        if (peer.state === 'connected' && rtt >= 0 && rtt <= 60_000) peer.counters.addRtt(rtt);
+        return;
+      }
+      case ControlKind.Bye: {
+        const reader = new ControlReader(data, 1);
+        const reason = reader.string() ?? 'left';
+        const detail = reader.string() ?? '';
+        this.policy.bye(peer, reason, detail);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Sends heartbeats, and hands silent peers and stale handshakes to the policy. */
+  heartbeats(): void {
+    const now = this.state.now;
+    const { heartbeatIntervalMs, heartbeatTimeoutMs } = this.config;
+    for (const peer of this.peers.values()) {
+      if (peer.local !== null) continue;
+      if (peer.state !== 'connected') {
+        if (now >= peer.deadline) this.policy.handshakeTimedOut(peer);
+        continue;
+      }
+      if (now - peer.lastHeard > heartbeatTimeoutMs) {
+        this.policy.silent(peer);
+        continue;
+      }
+      if (now >= peer.nextPing) {
+        peer.nextPing = now + heartbeatIntervalMs;
+        this.outbox.sendControl(peer, timePacket(ControlKind.Ping, now), false);
+      }
+    }
+  }
+
+  /** Sends `peer` a goodbye (reliable, right away). */
+  sendBye(peer: Peer, reason: string, detail: string): void {
+    this.outbox.sendControl(peer, controlPacket(ControlKind.Bye, [reason, detail]), true);
+  }
+
+  /** Closes the Steam session with `id`, now or after `delayMs` (unless the id became a peer again). */
+  closeSessionLater(id: SteamId, delayMs: number): void {
+    if (delayMs <= 0) {
+      this.closeSessionQuietly(id);
+      return;
+    }
+    const clock = this.config.clock;
+    const timer = clock.setTimeout(() => {
+      this.lingering.delete(timer);
+      if (!this.peers.has(id)) this.closeSessionQuietly(id);
+    }, delayMs);
+    this.lingering.add(timer);
+  }
+
+  /**
+   * Closes the Steam session with `id`. It runs from timers too, where a throw would be uncaught:
+   * if the network is already gone (e.g. Steam shut down right after a goodbye), that is reported as
+   * an `error` event instead.
+   */
+  closeSessionQuietly(id: SteamId): void {
+    try {
+      this.config.network.closeP2PSessionWithUser(id);
+    } catch (error) {
+      this.reporter.error(error, id, undefined);
+    }
   }
 }

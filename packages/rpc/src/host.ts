@@ -1,22 +1,21 @@
 /**
- * The authoritative host: accepts sessions by policy, runs the handshake (fingerprint, optional
- * auth), tracks peers with heartbeats, and offers typed `on` / `handle` / `sendTo` / `broadcast` /
- * `call` / `kick`. It may also play, through {@link Host.localClient}.
+ * The authoritative host, the host's policy over an endpoint's parts: it accepts sessions and runs
+ * handshakes (`host-handshake.ts`), removes peers that leave, fall silent or misbehave, and offers
+ * typed `on` / `handle` / `sendTo` / `broadcast` / `call` / `kick`. It may also play, through
+ * {@link Host.localClient}.
  * @packageDocumentation
  */
-import type { SteamId, TypedEmitter } from '@steamwire/transport-steam';
+import type { P2PNetworking, SteamId, TypedEmitter } from '@steamwire/transport-steam';
+import type { CallOptions } from './call-table.js';
 import { Client } from './client.js';
-import { ControlKind, ControlReader, controlPacket, MAX_AUTH_BYTES, SESSION_VERSION } from './control.js';
+import { CLIENT_INTERNALS, type ClientInternals, type ConnectOptions } from './client-handshake.js';
+import type { EndpointDebugState } from './debug-state.js';
+import { Endpoint } from './endpoint.js';
 import { DisconnectedError, RpcArgumentError } from './errors.js';
+import type { CommonEvents, DisconnectReason } from './events.js';
+import { HostHandshake, type HostOptions, type RefuseReason } from './host-handshake.js';
+import type { LocalClientLink, LocalHostLink } from './loopback.js';
 import type { Protocol } from './protocol.js';
-import {
-  type CallOptions,
-  type CommonEvents,
-  type DisconnectReason,
-  Endpoint,
-  type EndpointOptions,
-  type Peer,
-} from './session.js';
 import type { PeerStats } from './stats.js';
 import type {
   CallableRequests,
@@ -30,26 +29,8 @@ import type {
   ReceivableMessages,
   SendableMessages,
 } from './types.js';
-import { decodeValue, scanMsgpack } from './wire.js';
 
-/** Why the host turned a peer away before it joined. */
-export type RefuseReason =
-  /** `acceptPeer` returned false (the session was not even accepted). */
-  | 'notAccepted'
-  /** Its protocol fingerprint differs from ours. */
-  | 'protocolMismatch'
-  /** It speaks another version of the session protocol. */
-  | 'versionMismatch'
-  /** `maxPeers` are already connected. */
-  | 'full'
-  /** `authenticate` returned false or threw. */
-  | 'authFailed'
-  /** Its hello was unreadable. */
-  | 'badHello'
-  /** It never completed the handshake. */
-  | 'handshakeTimeout'
-  /** It was kicked less than `kickCooldownMs` ago. */
-  | 'coolingDown';
+export type { HostOptions, RefuseReason };
 
 /** Events of a {@link Host}. */
 export type HostEvents = CommonEvents & {
@@ -61,90 +42,69 @@ export type HostEvents = CommonEvents & {
   peerRefused: (peer: SteamId, reason: RefuseReason, detail: string) => void;
 };
 
-/** Options of {@link createHost}. */
-export interface HostOptions<P extends Protocol> extends EndpointOptions<P> {
-  /**
-   * Whether to accept a session request from `peer` (lobby membership, ban list). Default: everyone.
-   * A refused peer gets no answer at all, as Steam does for an unaccepted session; its session is
-   * closed, so what it already sent is dropped at once instead of being held by Steam.
-   */
-  acceptPeer?: (peer: SteamId) => boolean;
-  /** Most connected peers at once, the local client included (default 64). */
-  maxPeers?: number;
-  /**
-   * Checks the auth payload a client sent with `connectToHost({ auth })`. Return (or resolve) false
-   * to refuse. Runs before the peer joins; its messages wait until then.
-   */
-  authenticate?: (peer: SteamId, payload: unknown) => boolean | Promise<boolean>;
-  /** A peer that accepted a session must complete its handshake within this (default 10 000 ms). */
-  handshakeTimeoutMs?: number;
-  /**
-   * A peer kicked (by {@link Host.kick} or for violations) is refused for this long, so a flooder
-   * cannot simply reconnect and start again (default 30 000 ms; 0 disables). Use `acceptPeer` for
-   * permanent bans.
-   */
-  kickCooldownMs?: number;
-}
-
-/** Most kicked peers remembered for the cooldown; the oldest are forgotten first. */
-const MAX_COOLING_PEERS = 4096;
-
 /**
  * A host. Create it with {@link createHost}.
  * @typeParam P the protocol.
  */
-export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
+export class Host<P extends Protocol = Protocol> {
   /** Always `'host'`. */
   readonly side = 'host' as const;
+  /** The protocol this host speaks. */
+  readonly protocol: P;
+  /** The networking it talks through. */
+  readonly network: P2PNetworking;
   /** Lifecycle and enforcement events. */
   readonly events: TypedEmitter<HostEvents>;
-  private readonly acceptPeer: (peer: SteamId) => boolean;
-  private readonly maxPeers: number;
-  private readonly authenticate: HostOptions<P>['authenticate'];
-  private readonly handshakeTimeoutMs: number;
-  private readonly kickCooldownMs: number;
-  /** Kicked peers and when they may come back (insertion order = kick order, for eviction). */
-  private readonly coolingDown = new Map<SteamId, number>();
-  private local: Client<P> | null = null;
-  private readonly onSessionRequest = (remote: SteamId) => this.sessionRequested(remote);
-  private readonly onConnectFail = (remote: SteamId) => {
-    const peer = this.peers.get(remote);
-    if (peer !== undefined) this.removePeer(peer, 'connectFailed', '', null);
+  readonly #endpoint: Endpoint;
+  readonly #handshake: HostHandshake;
+  #local: { readonly client: Client<P>; readonly link: LocalClientLink } | null = null;
+  readonly #onSessionRequest = (remote: SteamId) => this.#handshake.sessionRequested(remote);
+  readonly #onConnectFail = (remote: SteamId) => {
+    const peer = this.#endpoint.peers.get(remote);
+    if (peer !== undefined) this.#endpoint.removePeer(peer, 'connectFailed', '', null);
   };
 
   /** Use {@link createHost}. */
   constructor(options: HostOptions<P>) {
-    super(options, 'host');
-    this.events = this.emitter as unknown as TypedEmitter<HostEvents>;
-    this.acceptPeer = options.acceptPeer ?? (() => true);
-    this.maxPeers = options.maxPeers ?? 64;
-    if (!Number.isInteger(this.maxPeers) || this.maxPeers < 1) {
-      throw new RpcArgumentError('maxPeers', 'maxPeers must be an integer ≥ 1.');
-    }
-    this.authenticate = options.authenticate;
-    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
-    this.kickCooldownMs = options.kickCooldownMs ?? 30_000;
-    if (!(this.kickCooldownMs >= 0) || !Number.isFinite(this.kickCooldownMs)) {
-      throw new RpcArgumentError(
-        'kickCooldownMs',
-        'kickCooldownMs must be a finite number of milliseconds ≥ 0.',
-      );
-    }
-    this.network.on('sessionRequest', this.onSessionRequest);
-    this.network.on('sessionConnectFail', this.onConnectFail);
-    if (options.tickMs !== undefined) this.startTicking(options.tickMs);
+    const endpoint = new Endpoint(
+      options,
+      'host',
+      {
+        handshake: (from, data) => this.#handshake.receive(from, data),
+        early: (from, peer) => endpoint.reporter.reject(peer, from, 'notConnected', undefined),
+        bye: (peer, _reason, detail) => endpoint.removePeer(peer, 'left', detail, null),
+        handshakeTimedOut: (peer) => this.#handshake.timedOut(peer),
+        violations: (peer) => {
+          endpoint.removePeer(peer, 'violations', 'violations', { reason: 'kicked', detail: 'violations' });
+          this.#handshake.coolDown(peer.id);
+        },
+        peerGone: (peer, reason, detail, wasConnected) => {
+          if (wasConnected) endpoint.reporter.emitter.emit('peerLeft', peer.id, reason, detail);
+        },
+        afterUpdate: () => this.#local?.link.update(),
+      },
+      true,
+    );
+    this.#endpoint = endpoint;
+    this.#handshake = new HostHandshake(endpoint, options);
+    this.protocol = options.protocol;
+    this.network = options.network;
+    this.events = endpoint.reporter.emitter as unknown as TypedEmitter<HostEvents>;
+    this.network.on('sessionRequest', this.#onSessionRequest);
+    this.network.on('sessionConnectFail', this.#onConnectFail);
+    if (options.tickMs !== undefined) endpoint.startTicking(options.tickMs);
   }
 
   /** SteamIDs of the connected peers (the local client included once created). */
   get peerIds(): SteamId[] {
     const ids: SteamId[] = [];
-    for (const p of this.peers.values()) if (p.state === 'connected') ids.push(p.id);
+    for (const p of this.#endpoint.peers.values()) if (p.state === 'connected') ids.push(p.id);
     return ids;
   }
 
   /** True when `peer` is connected. */
   isConnected(peer: SteamId): boolean {
-    return this.peers.get(peer)?.state === 'connected';
+    return this.#endpoint.peers.get(peer)?.state === 'connected';
   }
 
   /**
@@ -153,21 +113,35 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
    * is updated by the host's `update()`. Its SteamID is the host's own.
    */
   get localClient(): Client<P> {
-    if (this.local === null) {
-      if (this.closed) throw new RpcArgumentError('localClient', 'The host is closed.');
-      const client = Client.createLocal(this, {
-        network: this.network,
-        protocol: this.protocol,
-        clock: this.clock,
-        controlChannel: this.controlChannel,
-        maxMessageBytes: this.maxMessageBytes,
-      });
-      const peer = this.addPeer(this.network.localSteamId, client);
-      peer.state = 'connected';
-      this.local = client;
-      this.emitter.emit('peerJoined', peer.id);
-    }
-    return this.local;
+    if (this.#local !== null) return this.#local.client;
+    const endpoint = this.#endpoint;
+    if (endpoint.state.closed) throw new RpcArgumentError('localClient', 'The host is closed.');
+    const config = endpoint.config;
+    let attached: LocalClientLink | null = null;
+    const link: LocalHostLink = {
+      hostInbox: endpoint.inbox,
+      attach: (client) => {
+        attached = client;
+      },
+      clientLeft: () => this.#localLeft(),
+    };
+    const internals: ClientInternals = { localHost: link };
+    const client = new Client<P>({
+      network: this.network,
+      protocol: this.protocol,
+      host: this.network.localSteamId,
+      clock: config.clock,
+      controlChannel: config.controlChannel,
+      maxMessageBytes: config.maxMessageBytes,
+      [CLIENT_INTERNALS]: internals,
+    } as ConnectOptions<P>);
+    if (attached === null) throw new Error('The local client did not attach to its host.');
+    const clientLink: LocalClientLink = attached;
+    const peer = endpoint.addPeer(this.network.localSteamId, clientLink.inbox);
+    peer.state = 'connected';
+    this.#local = { client, link: clientLink };
+    endpoint.reporter.emitter.emit('peerJoined', peer.id);
+    return client;
   }
 
   /** Registers a handler for messages clients send. Returns a function that unsubscribes. */
@@ -175,15 +149,15 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
     name: N,
     handler: (message: InferMessage<P, N>, peer: SteamId) => void,
   ): () => void {
-    return this.addHandler(name, handler as (m: unknown, p: SteamId) => void);
+    return this.#endpoint.on(name, handler as (m: unknown, p: SteamId) => void);
   }
 
-  /** Removes a handler registered with {@link on}. */
+  /** Removes a handler registered with {@link Host.on}. */
   off<N extends ReceivableMessages<P, 'host'>>(
     name: N,
     handler: (message: InferMessage<P, N>, peer: SteamId) => void,
   ): void {
-    this.removeHandler(name, handler as (m: unknown, p: SteamId) => void);
+    this.#endpoint.off(name, handler as (m: unknown, p: SteamId) => void);
   }
 
   /**
@@ -198,7 +172,7 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
       peer: SteamId,
     ) => InferResponseInput<P, N> | Promise<InferResponseInput<P, N>>,
   ): () => void {
-    return this.setRequestHandler(name, handler as (r: unknown, p: SteamId) => unknown);
+    return this.#endpoint.handle(name, handler as (r: unknown, p: SteamId) => unknown);
   }
 
   /**
@@ -211,10 +185,11 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
     name: N,
     message: InferMessageInput<P, N>,
   ): void {
-    const entry = this.sendableEntry(name, 'message');
-    const p = this.peers.get(peer);
+    const endpoint = this.#endpoint;
+    const entry = endpoint.sendable(name, 'message');
+    const p = endpoint.peers.get(peer);
     if (p === undefined || p.state !== 'connected') throw new DisconnectedError(peer, 'not connected');
-    this.sendMessage(p, entry, message);
+    endpoint.outbox.sendMessage(p, entry, message);
   }
 
   /** Queues message `name` for every connected peer (but `except`), encoding it once. */
@@ -223,8 +198,9 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
     message: InferMessageInput<P, N>,
     options?: { except?: SteamId },
   ): void {
-    const entry = this.sendableEntry(name, 'message');
-    this.sendMessageToMany(this.peers.values(), entry, message, options?.except);
+    const endpoint = this.#endpoint;
+    const entry = endpoint.sendable(name, 'message');
+    endpoint.outbox.sendToMany(endpoint.peers.values(), entry, message, options?.except);
   }
 
   /** Calls request `name` on client `peer`; resolves with its response. */
@@ -234,13 +210,15 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
     request: InferRequestInput<P, N>,
     options?: CallOptions,
   ): Promise<InferResponse<P, N>> {
-    let entry: ReturnType<typeof this.sendableEntry>;
+    const endpoint = this.#endpoint;
+    let entry: ReturnType<Endpoint['sendable']>;
     try {
-      entry = this.sendableEntry(name, 'request');
+      entry = endpoint.sendable(name, 'request');
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.callPeer(this.peers.get(peer), peer, entry, request, options) as Promise<InferResponse<P, N>>;
+    const p = endpoint.peers.get(peer);
+    return endpoint.calls.call(p, peer, entry, request, options) as Promise<InferResponse<P, N>>;
   }
 
   /**
@@ -248,41 +226,46 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
    * `peerLeft(peer, 'kicked', code)` fires here. Returns false when `peer` was not connected.
    */
   kick(peer: SteamId, code = 'kicked'): boolean {
-    const p = this.peers.get(peer);
+    const endpoint = this.#endpoint;
+    const p = endpoint.peers.get(peer);
     if (p === undefined || p.state === 'closed') return false;
     if (p.local !== null) {
-      this.removePeer(p, 'kicked', code, null);
-      this.local?.hostGone('kicked', code);
-      this.local = null;
+      endpoint.removePeer(p, 'kicked', code, null);
+      this.#local?.link.hostGone('kicked', code);
+      this.#local = null;
       return true;
     }
-    this.removePeer(p, 'kicked', code, { reason: 'kicked', detail: code });
-    this.coolDown(peer);
+    endpoint.removePeer(p, 'kicked', code, { reason: 'kicked', detail: code });
+    this.#handshake.coolDown(peer);
     return true;
-  }
-
-  /** Refuses `peer` for `kickCooldownMs` from now. */
-  private coolDown(peer: SteamId): void {
-    if (this.kickCooldownMs === 0) return;
-    this.coolingDown.delete(peer);
-    this.coolingDown.set(peer, this.clock.now() + this.kickCooldownMs);
-    if (this.coolingDown.size > MAX_COOLING_PEERS) {
-      this.coolingDown.delete(this.coolingDown.keys().next().value as SteamId);
-    }
-  }
-
-  /** True while `peer` is serving a kick cooldown (expired entries are forgotten on the way). */
-  private isCoolingDown(peer: SteamId): boolean {
-    const until = this.coolingDown.get(peer);
-    if (until === undefined) return false;
-    if (this.clock.now() < until) return true;
-    this.coolingDown.delete(peer);
-    return false;
   }
 
   /** Statistics of `peer`, or `undefined` when it is not a peer. */
   stats(peer: SteamId): PeerStats | undefined {
-    return this.peerStats(peer);
+    return this.#endpoint.stats(peer);
+  }
+
+  /**
+   * Pumps the network once: delivers Steam callbacks, reads every channel the protocol uses (and
+   * the control channel), enforces and dispatches, sends heartbeats, times out silent peers, then
+   * flushes batched sends (and updates the local client). Never throws; failures are counted and
+   * emitted as `error`.
+   */
+  update(): void {
+    this.#endpoint.update();
+  }
+
+  /** Sends every batched message now instead of at the end of the next `update()`. */
+  flush(): void {
+    this.#endpoint.outbox.flush();
+  }
+
+  /**
+   * A read-only snapshot of the host's internal bookkeeping: what it still holds for its peers.
+   * For leak checks in tests and soak runs; after traffic settles every count but `peers` returns to 0.
+   */
+  debugState(): EndpointDebugState {
+    return this.#endpoint.debugState();
   }
 
   /**
@@ -290,239 +273,28 @@ export class Host<P extends Protocol = Protocol> extends Endpoint<P> {
    * Sessions close after `lingerMs` so the goodbyes are delivered.
    */
   close(): void {
-    if (this.closed) return;
-    for (const peer of [...this.peers.values()]) {
+    const endpoint = this.#endpoint;
+    if (endpoint.state.closed) return;
+    for (const peer of [...endpoint.peers.values()]) {
       if (peer.local !== null) {
-        this.removePeer(peer, 'closed', '', null);
-        this.local?.hostGone('hostClosed', '');
+        endpoint.removePeer(peer, 'closed', '', null);
+        this.#local?.link.hostGone('hostClosed', '');
         continue;
       }
-      this.removePeer(peer, 'closed', '', { reason: 'hostClosed', detail: '' });
+      endpoint.removePeer(peer, 'closed', '', { reason: 'hostClosed', detail: '' });
     }
-    this.local = null;
-    this.network.off('sessionRequest', this.onSessionRequest);
-    this.network.off('sessionConnectFail', this.onConnectFail);
-    this.shutdown();
+    this.#local = null;
+    this.network.off('sessionRequest', this.#onSessionRequest);
+    this.network.off('sessionConnectFail', this.#onConnectFail);
+    endpoint.shutdown();
   }
 
-  protected override afterUpdate(): void {
-    this.local?.update();
-  }
-
-  private sessionRequested(remote: SteamId): void {
-    if (this.closed) return;
-    const existing = this.peers.get(remote);
-    if (existing !== undefined) {
-      // A known peer whose session was closed and reopened (e.g. it restarted): accept, and let
-      // its hello decide.
-      this.network.acceptP2PSessionWithUser(remote);
-      return;
-    }
-    if (!this.admit(remote)) {
-      // Refused: close instead of ignoring, so the packets Steam holds for an unaccepted session are
-      // dropped now rather than kept for ~20 s (a refused peer that floods cannot grow memory).
-      this.closeSessionQuietly(remote);
-      return;
-    }
-    this.network.acceptP2PSessionWithUser(remote);
-    this.startHandshake(remote);
-  }
-
-  /** Runs `acceptPeer` and the pending-handshake bound. */
-  private admit(remote: SteamId): boolean {
-    if (this.isCoolingDown(remote)) {
-      // Like an unaccepted session: no answer at all, so the peer learns nothing.
-      this.emitter.emit('peerRefused', remote, 'coolingDown', '');
-      return false;
-    }
-    let ok = false;
-    try {
-      ok = this.acceptPeer(remote) === true;
-    } catch (error) {
-      this.reportError(error, remote, undefined);
-    }
-    if (!ok) {
-      this.emitter.emit('peerRefused', remote, 'notAccepted', '');
-      return false;
-    }
-    let pending = 0;
-    for (const p of this.peers.values()) if (p.state !== 'connected') pending++;
-    // Half-open handshakes are bounded so a flood of session requests cannot grow memory.
-    return pending < this.maxPeers * 2;
-  }
-
-  private startHandshake(remote: SteamId): Peer {
-    const peer = this.addPeer(remote, null);
-    peer.deadline = this.now + this.handshakeTimeoutMs;
-    return peer;
-  }
-
-  protected override receiveControl(from: SteamId, data: Uint8Array): void {
-    if (data[0] === ControlKind.Hello) {
-      this.hello(from, data);
-      return;
-    }
-    super.receiveControl(from, data);
-  }
-
-  private hello(from: SteamId, data: Uint8Array): void {
-    let peer = this.peers.get(from);
-    if (peer !== undefined && peer.local !== null) return;
-    if (peer !== undefined && peer.state === 'connected') {
-      this.removePeer(peer, 'reconnected', '', null);
-      this.network.acceptP2PSessionWithUser(from);
-      peer = undefined;
-    }
-    if (peer === undefined) {
-      // Hello without a session request: the session was accepted implicitly (we sent to them).
-      if (!this.admit(from)) {
-        this.closeSessionQuietly(from);
-        return;
-      }
-      peer = this.startHandshake(from);
-    }
-    if (peer.state !== 'handshaking') return;
-    if (data.length < 2 || data[1] !== SESSION_VERSION) {
-      this.refuse(peer, 'versionMismatch', `this host speaks session version ${SESSION_VERSION}`);
-      return;
-    }
-    const reader = new ControlReader(data, 2);
-    const fingerprint = reader.string();
-    if (fingerprint === null) {
-      this.refuse(peer, 'badHello', 'unreadable hello');
-      return;
-    }
-    if (fingerprint !== this.protocol.fingerprint) {
-      this.refuse(
-        peer,
-        'protocolMismatch',
-        `the client runs protocol ${fingerprint.slice(0, 32)}, the host ${this.protocol.fingerprint}`,
-      );
-      return;
-    }
-    let auth: unknown;
-    if (reader.pos < data.length) {
-      if (data.length - reader.pos > MAX_AUTH_BYTES || !scanMsgpack(data, reader.pos, data.length)) {
-        this.refuse(peer, 'badHello', 'unreadable auth payload');
-        return;
-      }
-      try {
-        auth = decodeValue(data, reader.pos, data.length);
-      } catch {
-        this.refuse(peer, 'badHello', 'unreadable auth payload');
-        return;
-      }
-    }
-    if (this.connectedCount() >= this.maxPeers) {
-      this.refuse(peer, 'full', `the host holds ${this.maxPeers} peers`);
-      return;
-    }
-    if (this.authenticate === undefined) {
-      this.welcome(peer);
-      return;
-    }
-    let verdict: boolean | Promise<boolean>;
-    try {
-      verdict = this.authenticate(from, auth);
-    } catch (error) {
-      this.reportError(error, from, undefined);
-      this.refuse(peer, 'authFailed', '');
-      return;
-    }
-    if (
-      verdict !== null &&
-      typeof verdict === 'object' &&
-      typeof (verdict as Promise<boolean>).then === 'function'
-    ) {
-      peer.state = 'authenticating';
-      const p = peer;
-      (verdict as Promise<boolean>).then(
-        (ok) => this.authDone(p, ok === true),
-        (error: unknown) => {
-          this.reportError(error, from, undefined);
-          this.authDone(p, false);
-        },
-      );
-      return;
-    }
-    this.authDone(peer, verdict === true);
-  }
-
-  private authDone(peer: Peer, ok: boolean): void {
-    if (
-      this.closed ||
-      this.peers.get(peer.id) !== peer ||
-      peer.state === 'closed' ||
-      peer.state === 'connected'
-    )
-      return;
-    if (!ok) {
-      this.refuse(peer, 'authFailed', '');
-      return;
-    }
-    if (this.connectedCount() >= this.maxPeers) {
-      this.refuse(peer, 'full', `the host holds ${this.maxPeers} peers`);
-      return;
-    }
-    this.welcome(peer);
-  }
-
-  private connectedCount(): number {
-    let n = 0;
-    for (const p of this.peers.values()) if (p.state === 'connected') n++;
-    return n;
-  }
-
-  private welcome(peer: Peer): void {
-    peer.state = 'connected';
-    peer.lastHeard = this.now;
-    peer.deadline = Number.POSITIVE_INFINITY;
-    this.sendControl(peer, controlPacket(ControlKind.Welcome, []), true);
-    this.emitter.emit('peerJoined', peer.id);
-  }
-
-  private refuse(peer: Peer, reason: RefuseReason, detail: string): void {
-    this.sendControl(
-      peer,
-      controlPacket(ControlKind.Refuse, [reason, detail, this.protocol.fingerprint]),
-      true,
-    );
-    peer.state = 'closed';
-    this.peers.delete(peer.id);
-    this.closeSessionLater(peer.id, this.lingerMs);
-    this.emitter.emit('peerRefused', peer.id, reason, detail);
-  }
-
-  protected override onHandshakeTimeout(peer: Peer): void {
-    peer.state = 'closed';
-    this.peers.delete(peer.id);
-    this.closeSessionLater(peer.id, 0);
-    this.emitter.emit('peerRefused', peer.id, 'handshakeTimeout', '');
-  }
-
-  protected override onBye(peer: Peer, _reason: string, detail: string): void {
-    this.removePeer(peer, 'left', detail, null);
-  }
-
-  protected override onViolations(peer: Peer): void {
-    this.removePeer(peer, 'violations', 'violations', { reason: 'kicked', detail: 'violations' });
-    this.coolDown(peer.id);
-  }
-
-  protected override onPeerGone(
-    peer: Peer,
-    reason: DisconnectReason,
-    detail: string,
-    wasConnected: boolean,
-  ): void {
-    if (wasConnected) this.emitter.emit('peerLeft', peer.id, reason, detail);
-  }
-
-  /** @internal Called by the local client when the player leaves. */
-  localLeft(): void {
-    const peer = this.peers.get(this.network.localSteamId);
-    if (peer !== undefined && peer.local !== null) this.removePeer(peer, 'left', '', null);
-    this.local = null;
+  /** The local client left (`disconnect()`). */
+  #localLeft(): void {
+    const endpoint = this.#endpoint;
+    const peer = endpoint.peers.get(this.network.localSteamId);
+    if (peer !== undefined && peer.local !== null) endpoint.removePeer(peer, 'left', '', null);
+    this.#local = null;
   }
 }
 

@@ -5,7 +5,9 @@
  * @packageDocumentation
  */
 
+export type { CallOptions } from './call-table.js';
 export { Client, type ClientEvents, type ClientState, type ConnectOptions, connectToHost } from './client.js';
+export type { EndpointDebugState } from './debug-state.js';
 export {
   CLIENT_RATE_LIMITS,
   defaultViolationPolicy,
@@ -17,8 +19,46 @@ export {
   type ViolationPolicy,
 } from './enforce.js';
 export * from './errors.js';
+export type { CommonEvents, DisconnectReason } from './events.js';
 export { type ForgedPacket, forgeMessagePacket } from './forge.js';
 export { createHost, Host, type HostEvents, type HostOptions, type RefuseReason } from './host.js';
+export {
+  DEFAULT_LEAVE_GRACE_MS,
+  DEFAULT_LOBBY_POLL_MS,
+  DEFAULT_LOBBY_TIMEOUT_MS,
+  type FindLobbiesOptions,
+  type FoundLobby,
+  findLobbies,
+  HostedLobby,
+  type HostedLobbyEvents,
+  type HostLeft,
+  type HostLobbyOptions,
+  hostLobby,
+  type JoinLobbyOptions,
+  joinLobby,
+  LEFT_LOBBY_KICK_CODE,
+  LOBBY_DATA_WAIT_MS,
+  LOBBY_FINGERPRINT_KEY,
+  LOBBY_KEY_PREFIX,
+  LOBBY_PROTOCOL_KEY,
+  LobbyAbortedError,
+  LobbyClient,
+  type LobbyClientEvents,
+  LobbyDataRefusedError,
+  type LobbyHost,
+  LobbyHostGoneError,
+  type LobbyJoinRequest,
+  LobbyProtocolMismatchError,
+  LobbyTimeoutError,
+  type LobbyWaitOptions,
+  launchLobbyRequest,
+  NotAGameLobbyError,
+  type OpenLobbyOptions,
+  onLobbyJoinRequest,
+  openLobby,
+  type ProtocolDifference,
+} from './lobby.js';
+export { DEFAULT_CONTROL_CHANNEL, DEFAULT_MAX_MESSAGE_BYTES, type EndpointOptions } from './options.js';
 export {
   type AnyDefinition,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -38,20 +78,12 @@ export {
   type TypeOnlySchema,
   typed,
 } from './protocol.js';
-export {
-  type CallOptions,
-  type CommonEvents,
-  DEFAULT_CONTROL_CHANNEL,
-  DEFAULT_MAX_MESSAGE_BYTES,
-  type DisconnectReason,
-  type EndpointDebugState,
-  type EndpointOptions,
-} from './session.js';
 export type { MessageTrafficStats, PeerStats, TrafficStats } from './stats.js';
 export type {
   AnyProtocol,
   CallableRequests,
   DefinitionsOf,
+  FromOf,
   HandledRequests,
   InferMessage,
   InferMessageInput,
@@ -59,6 +91,7 @@ export type {
   InferRequestInput,
   InferResponse,
   InferResponseInput,
+  MaySend,
   MessageNames,
   OtherSide,
   ReceivableMessages,

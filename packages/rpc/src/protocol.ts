@@ -222,7 +222,7 @@ export const FIRST_ENTRY_ID = 2;
 export interface ProtocolEntry {
   /** Declared name. */
   readonly name: string;
-  /** Wire id (entries sorted by name, from {@link FIRST_ENTRY_ID}). */
+  /** Wire id: entries sorted by name get 2, 3, 4…; ids 0 and 1 are the ok and error responses. */
   readonly id: number;
   /** Index into {@link Protocol.entries} (`id - FIRST_ENTRY_ID`). */
   readonly index: number;

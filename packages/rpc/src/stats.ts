@@ -54,14 +54,12 @@ export interface PeerStats {
   readonly sendFailures: number;
 }
 
-/** Live counters of one peer. Internal: sessions increment the arrays directly. */
+/** Live traffic counters of one session. Internal: the parts increment the arrays directly. */
 export class PeerCounters {
   /** [packetsIn, bytesIn, packetsOut, bytesOut] per channel slot. */
   readonly channel: Float64Array;
   /** [messagesIn, bytesIn, messagesOut, bytesOut] per entry. */
   readonly entry: Float64Array;
-  readonly rejected: Float64Array;
-  rejectedTotal = 0;
   unhandled = 0;
   stale = 0;
   lateResponses = 0;
@@ -83,12 +81,11 @@ export class PeerCounters {
     const at = arena === undefined ? 0 : offset;
     this.channel = new Float64Array(buffer, at, channelSlots * 4);
     this.entry = new Float64Array(buffer, at + channelSlots * 32, entries * 4);
-    this.rejected = new Float64Array(buffer, at + (channelSlots + entries) * 32, RejectReasons.length);
   }
 
   /** Bytes the counters of a peer take in an arena. */
   static bytes(channelSlots: number, entries: number): number {
-    return (channelSlots + entries) * 32 + RejectReasons.length * 8;
+    return (channelSlots + entries) * 32;
   }
 
   /** Records a round-trip sample (RFC 6298-style smoothing, RFC 3550-style jitter). */
@@ -109,12 +106,13 @@ export class PeerCounters {
     }
   }
 
-  /** Builds a plain snapshot. */
+  /** Builds a plain snapshot; `rejected` holds the peer's rejections by reason (from enforcement). */
   snapshot(
     peer: SteamId,
     protocol: Protocol,
     channelNumbers: readonly number[],
     queuedBytes: number,
+    rejectedByReason: Float64Array,
   ): PeerStats {
     const channels: Record<number, TrafficStats> = {};
     channelNumbers.forEach((ch, i) => {
@@ -137,7 +135,7 @@ export class PeerCounters {
         bytesOut: m[i + 3]!,
       };
     }
-    const rejected = Object.fromEntries(RejectReasons.map((r, i) => [r, this.rejected[i]!])) as Record<
+    const rejected = Object.fromEntries(RejectReasons.map((r, i) => [r, rejectedByReason[i]!])) as Record<
       RejectReason,
       number
     >;

@@ -33,7 +33,11 @@ export type OtherSide<S extends Side> = S extends 'host' ? 'client' : 'host';
  * True when a declaration with direction `F` may be sent by side `S`. A wide `Direction` (a type-only
  * declaration whose literal could not be inferred) counts as sendable by both.
  */
-type MaySend<F extends Direction, S extends Side> = S extends F ? true : 'any' extends F ? true : false;
+export type MaySend<F extends Direction, S extends Side> = S extends F
+  ? true
+  : 'any' extends F
+    ? true
+    : false;
 
 /** Names of one-way messages in `P`. */
 export type MessageNames<P> = {
@@ -58,7 +62,7 @@ export type RequestNames<P> = {
   string;
 
 /** The `from` of entry `N` in `P`. */
-type FromOf<P, N extends keyof DefinitionsOf<P>> = DefinitionsOf<P>[N] extends {
+export type FromOf<P, N extends keyof DefinitionsOf<P>> = DefinitionsOf<P>[N] extends {
   from: infer F extends Direction;
 }
   ? F

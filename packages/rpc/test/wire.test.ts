@@ -1,23 +1,22 @@
 import fc from 'fast-check';
 import { Packr, pack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
-import {
-  decodeValue,
-  encoded,
-  encodedEnd,
-  encodedStart,
-  encodeValue,
-  readVarint,
-  scanMsgpack,
-  varintEnd,
-  varintSize,
-  writeVarint,
-} from '../src/wire.js';
+import { Decoder, Encoder } from '../src/codec.js';
+import { scanMsgpack } from '../src/msgpack-scan.js';
+import { VarintReader, varintSize, writeVarint } from '../src/wire.js';
 
 const scan = (bytes: Uint8Array | number[]) => {
   const b = bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes);
   return scanMsgpack(b, 0, b.length);
 };
+const encoder = new Encoder();
+/** Encodes `v` and returns a copy of the bytes. */
+const encode = (v: unknown) => {
+  encoder.encode(v);
+  return encoder.bytes.slice(encoder.start, encoder.end);
+};
+const decoder = new Decoder();
+const decodeValue = (b: Uint8Array, start: number, end: number) => decoder.decode(b, start, end);
 
 describe('varints', () => {
   it('round-trip every size and report their length', () => {
@@ -26,16 +25,28 @@ describe('varints', () => {
         const buf = new Uint8Array(8);
         const end = writeVarint(buf, 0, n);
         expect(end).toBe(varintSize(n));
-        expect(readVarint(buf, 0, end)).toBe(n);
-        expect(varintEnd).toBe(end);
+        const reader = new VarintReader();
+        expect(reader.read(buf, 0, end)).toBe(n);
+        expect(reader.end).toBe(end);
       }),
     );
   });
 
   it('refuse truncated and over-long varints', () => {
-    expect(readVarint(Uint8Array.from([0x80, 0x80]), 0, 2)).toBe(-1);
-    expect(readVarint(Uint8Array.from([0x80, 0x80, 0x80, 0x80, 0x01]), 0, 5)).toBe(-1);
-    expect(readVarint(Uint8Array.from([0x05]), 0, 0)).toBe(-1);
+    const reader = new VarintReader();
+    expect(reader.read(Uint8Array.from([0x80, 0x80]), 0, 2)).toBe(-1);
+    expect(reader.read(Uint8Array.from([0x80, 0x80, 0x80, 0x80, 0x01]), 0, 5)).toBe(-1);
+    expect(reader.read(Uint8Array.from([0x05]), 0, 0)).toBe(-1);
+  });
+
+  it('leave each reader its own end, so interleaved reads never disturb each other', () => {
+    const buf = Uint8Array.from([0x81, 0x01, 0x05, 0xff, 0xff, 0x03]);
+    const a = new VarintReader();
+    const b = new VarintReader();
+    expect(a.read(buf, 0, buf.length)).toBe(129);
+    expect(b.read(buf, 3, buf.length)).toBe(0xffff);
+    expect(a.end).toBe(2);
+    expect(b.end).toBe(6);
   });
 });
 
@@ -46,8 +57,7 @@ describe('msgpack scan', () => {
     const value = fc.jsonValue({ maxDepth: 6 }).filter((v) => !JSON.stringify(v).includes('"__proto__"'));
     fc.assert(
       fc.property(value, (v) => {
-        encodeValue(v);
-        const bytes = encoded.slice(encodedStart, encodedEnd);
+        const bytes = encode(v);
         expect(scan(bytes)).toBe(true);
         expect(decodeValue(bytes, 0, bytes.length)).toEqual(JSON.parse(JSON.stringify(v)));
       }),
@@ -74,17 +84,35 @@ describe('msgpack scan', () => {
     const key = fc.oneof(fc.string({ maxLength: 3 }), fc.string({ minLength: 30, maxLength: 34 }));
     fc.assert(
       fc.property(fc.dictionary(key, scalar, { maxKeys: 18 }), (v) => {
-        encodeValue(v);
-        expect(encoded.slice(encodedStart, encodedEnd)).toEqual(Uint8Array.from(reference.pack(v)));
+        expect(encode(v)).toEqual(Uint8Array.from(reference.pack(v)));
       }),
       { numRuns: 2000 },
     );
   });
 
+  it('keeps each encoder its own result: a second encoder does not overwrite the first', () => {
+    const reference = new Packr({ useRecords: false, variableMapSize: true });
+    const a = new Encoder();
+    const b = new Encoder();
+    // Flat objects (our fast path), then values msgpackr encodes into its one shared buffer.
+    for (const [va, vb] of [
+      [
+        { x: 1, name: 'a' },
+        { y: 2, name: 'bb' },
+      ],
+      [{ list: [1, 2, 3], nested: { deep: true } }, ['another', { value: 'b'.repeat(100) }]],
+      [{ big: 'x'.repeat(70_000) }, [1, 2]],
+    ]) {
+      a.encode(va);
+      b.encode(vb);
+      expect(a.bytes.slice(a.start, a.end)).toEqual(Uint8Array.from(reference.pack(va)));
+      expect(b.bytes.slice(b.start, b.end)).toEqual(Uint8Array.from(reference.pack(vb)));
+    }
+  });
+
   it('accepts binary, undefined inside arrays and dates', () => {
     const v = { b: new Uint8Array([1, 2, 3]), u: [undefined, 1], d: new Date(1_700_000_000_000) };
-    encodeValue(v);
-    const bytes = encoded.slice(encodedStart, encodedEnd);
+    const bytes = encode(v);
     expect(scan(bytes)).toBe(true);
     const back = decodeValue(bytes, 0, bytes.length) as typeof v;
     expect(Array.from(back.b)).toEqual([1, 2, 3]);

@@ -111,10 +111,13 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
   /** The `sockets` backend: `P2PNetworking` over this peer's own Sockets API, as the binding does it. */
   private readonly socketsP2P: SocketsP2P | null;
 
-  /** @internal Use `FakeSteamNetwork.createPeer()`. */
+  /**
+   * Use `FakeSteamNetwork.createPeer()`. Internal: stripped from the `.d.ts` and hidden from the docs.
+   * @internal
+   * @hidden
+   */
   constructor(
-    /** @internal */
-    readonly core: PeerCore,
+    private readonly core: PeerCore,
     private readonly context: PeerContext,
   ) {
     super();

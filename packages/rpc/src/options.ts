@@ -1,28 +1,17 @@
 /**
- * What every part of an endpoint reads, and how any part reports: the options (validated once, at
- * construction), the peer table, the clock and the current update's time, and the two ways a
- * problem leaves the pipeline, a rejection (counted, emitted, judged by the violation policy) or an
- * error (emitted, or counted when nobody listens).
- *
- * The endpoint is built in layers, each a class in its own file, so that every step of the hot
- * paths stays a plain method call on the endpoint itself (no collaborator object to load, no
- * closure): this core, then `send.ts`, `receive.ts`, `calls.ts`, and `session.ts` on top.
+ * What an endpoint is configured with: the public {@link EndpointOptions}, and the
+ * {@link EndpointConfig} every part reads, validated once at construction.
  * @packageDocumentation
  */
-import { EventEmitter } from 'node:events';
-import { type Clock, type P2PNetworking, type SteamId, systemClock } from '@steamwire/transport-steam';
+import { type Clock, type P2PNetworking, systemClock } from '@steamwire/transport-steam';
 import {
   CLIENT_RATE_LIMITS,
   defaultViolationPolicy,
   HOST_RATE_LIMITS,
   type RateLimitOptions,
-  REJECT_INDEX,
-  type RejectReason,
-  RejectReasons,
   type ViolationPolicy,
 } from './enforce.js';
 import { RpcArgumentError } from './errors.js';
-import type { LocalPacket, Peer } from './peer.js';
 import type { Protocol } from './protocol.js';
 import type { Side } from './types.js';
 
@@ -67,44 +56,35 @@ export interface EndpointOptions<P extends Protocol> {
   lingerMs?: number;
 }
 
-/**
- * The options, shared state and reporting under every layer of {@link Endpoint}. Internal.
- * @typeParam P the protocol.
- */
-export abstract class EndpointCore<P extends Protocol = Protocol> {
+/** The options of one endpoint, validated, with their defaults applied. Read-only for every part. */
+export class EndpointConfig {
   /** The protocol this endpoint speaks. */
-  readonly protocol: P;
+  readonly protocol: Protocol;
   /** The networking it talks through. */
   readonly network: P2PNetworking;
-  /** Which side this endpoint plays. */
-  abstract readonly side: Side;
-  protected readonly clock: Clock;
-  protected readonly controlChannel: number;
-  protected readonly controlSlot: number;
+  /** Which side the endpoint plays. */
+  readonly side: Side;
+  readonly clock: Clock;
+  readonly controlChannel: number;
+  /** Index of the control channel among {@link EndpointConfig.channelNumbers} (the last one). */
+  readonly controlSlot: number;
   /** Channel numbers by slot: the protocol's channels, then the control channel. */
-  protected readonly channelNumbers: readonly number[];
-  protected readonly maxMessageBytes: number;
-  protected readonly heartbeatIntervalMs: number;
-  protected readonly heartbeatTimeoutMs: number;
-  protected readonly maxPendingRequests: number;
-  protected readonly maxConcurrentRequests: number;
-  protected readonly lingerMs: number;
-  protected readonly rateLimits: Required<RateLimitOptions> | false;
-  protected readonly violationPolicy: ViolationPolicy;
-  protected readonly peers = new Map<SteamId, Peer>();
-  protected readonly emitter = new EventEmitter();
-  protected closed = false;
-  /** The time of the current update (one `clock.now()` per update). */
-  protected now: number;
-  /** Packets from a local (same-process) endpoint, processed on the next update. */
-  protected readonly inbox: LocalPacket[] = [];
-  /** Errors that had no `error` listener. */
-  protected unreportedErrors = 0;
-  /** Largest packets Steam takes, per the network's limits. */
-  protected readonly unreliableLimit: number;
-  protected readonly reliableLimit: number;
+  readonly channelNumbers: readonly number[];
+  readonly maxMessageBytes: number;
+  readonly heartbeatIntervalMs: number;
+  readonly heartbeatTimeoutMs: number;
+  readonly maxPendingRequests: number;
+  readonly maxConcurrentRequests: number;
+  readonly lingerMs: number;
+  readonly rateLimits: Required<RateLimitOptions> | false;
+  readonly violationPolicy: ViolationPolicy;
+  /** Largest unreliable packet Steam takes, per the network's limits. */
+  readonly unreliableLimit: number;
+  /** Largest reliable packet Steam takes, per the network's limits. */
+  readonly reliableLimit: number;
 
-  protected constructor(options: EndpointOptions<P>, side: Side) {
+  /** @throws {@link RpcArgumentError} naming the first bad option. */
+  constructor(options: EndpointOptions<Protocol>, side: Side) {
     if (options === null || typeof options !== 'object')
       throw new RpcArgumentError('options', 'Options are required.');
     const { network, protocol } = options;
@@ -119,6 +99,7 @@ export abstract class EndpointCore<P extends Protocol = Protocol> {
     }
     this.network = network;
     this.protocol = protocol;
+    this.side = side;
     // A fake network brings its own (virtual) clock: endpoints on it follow that clock by default.
     this.clock = options.clock ?? network.clock ?? systemClock;
     this.controlChannel = positiveInt('controlChannel', options.controlChannel ?? DEFAULT_CONTROL_CHANNEL, 0);
@@ -145,62 +126,12 @@ export abstract class EndpointCore<P extends Protocol = Protocol> {
     this.violationPolicy = options.violationPolicy ?? defaultViolationPolicy;
     this.unreliableLimit = network.limits.maxUnreliableBytes;
     this.reliableLimit = network.limits.maxReliableBytes;
-    this.now = this.clock.now();
     if (options.tickMs !== undefined) positiveInt('tickMs', options.tickMs, 1);
-  }
-
-  /** Records a rejection, emits it, and applies the violation policy. */
-  protected reject(
-    peer: Peer | undefined,
-    from: SteamId,
-    reason: RejectReason,
-    messageName: string | undefined,
-  ): void {
-    if (peer !== undefined) {
-      const counters = peer.counters;
-      counters.rejected[REJECT_INDEX[reason]]!++;
-      counters.rejectedTotal++;
-    }
-    if (this.emitter.listenerCount('rejected') > 0) {
-      try {
-        this.emitter.emit('rejected', from, reason, messageName);
-      } catch (error) {
-        this.reportError(error, from, messageName);
-      }
-    }
-    if (peer === undefined || peer.state !== 'connected' || peer.local !== null) return;
-    let kick = false;
-    try {
-      // Built with one loop, not map + fromEntries (13 arrays): a flood of bad frames is normal
-      // input, and this runs once per rejected frame.
-      const counts = {} as Record<RejectReason, number>;
-      const rejected = peer.counters.rejected;
-      for (let i = 0; i < RejectReasons.length; i++) counts[RejectReasons[i]!] = rejected[i]!;
-      kick = this.violationPolicy({ peer: peer.id, reason, counts, total: peer.counters.rejectedTotal });
-    } catch (error) {
-      this.reportError(error, from, messageName);
-    }
-    if (kick) this.onViolations(peer);
-  }
-
-  /** The violation policy asked to get rid of `peer`. */
-  protected abstract onViolations(peer: Peer): void;
-
-  /** Emits `error`, or counts it when nobody listens. */
-  protected reportError(error: unknown, peer: SteamId | undefined, messageName: string | undefined): void {
-    if (this.emitter.listenerCount('error') === 0) {
-      this.unreportedErrors++;
-      return;
-    }
-    try {
-      this.emitter.emit('error', error, { peer, messageName });
-    } catch {
-      this.unreportedErrors++;
-    }
   }
 }
 
-function positiveInt(name: string, value: number, min: number): number {
+/** Checks that option `name` is an integer ≥ `min`. */
+export function positiveInt(name: string, value: number, min: number): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min || Math.floor(value) !== value) {
     throw new RpcArgumentError(name, `${name} must be an integer ≥ ${min}, not ${String(value)}.`);
   }

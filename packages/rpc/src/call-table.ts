@@ -1,10 +1,13 @@
 /**
- * Requests both ways: calls we make (call ids, the pending table, timeouts, aborts, matching each
- * response to its call) and requests we answer (the handler table, the concurrency bound, and the
- * ok / error responses, with internals kept out of what the caller learns).
+ * The call table: requests both ways. Calls we make (call ids, the pending calls of each peer,
+ * timeouts, aborts, matching each response to its call) and requests we answer (the handler table,
+ * the per-peer concurrency bound, and the ok / error responses, with internals kept out of what the
+ * caller learns).
  * @packageDocumentation
  */
 import type { SteamId } from '@steamwire/transport-steam';
+import type { RequestSink } from './dispatch.js';
+import type { EndpointState } from './endpoint-state.js';
 import {
   ClosedError,
   DisconnectedError,
@@ -15,22 +18,16 @@ import {
   TooManyPendingRequestsError,
   ValidationError,
 } from './errors.js';
+import type { EndpointConfig } from './options.js';
+import type { Outbox } from './outbox.js';
+import { type PayloadReader, REJECTED } from './payload.js';
 import type { Peer, PendingCall } from './peer.js';
-import type { Protocol, ProtocolEntry } from './protocol.js';
-import { REJECTED, ReceivingEndpoint } from './receive.js';
-import {
-  encodedEnd,
-  encodedStart,
-  encodeValue,
-  RESPONSE_ERROR_ID,
-  RESPONSE_OK_ID,
-  readVarint,
-  varintEnd,
-  varintSize,
-} from './wire.js';
+import type { ProtocolEntry } from './protocol.js';
+import type { Reporter } from './report.js';
+import { RESPONSE_ERROR_ID, RESPONSE_OK_ID, VarintReader, varintSize } from './wire.js';
 
-/** A typed request handler as stored. */
-type AnyRequestHandler = (payload: unknown, peer: SteamId) => unknown;
+/** A request handler as stored (the typed signatures live on Host and Client). */
+export type AnyRequestHandler = (payload: unknown, peer: SteamId) => unknown;
 
 /** Options of one call. */
 export interface CallOptions {
@@ -44,28 +41,31 @@ export interface CallOptions {
 const MAX_ERROR_CODE = 64;
 const MAX_ERROR_MESSAGE = 1024;
 
-/**
- * The calls layer of {@link Endpoint}. Internal.
- * @typeParam P the protocol.
- */
-export abstract class CallingEndpoint<P extends Protocol = Protocol> extends ReceivingEndpoint<P> {
-  private readonly requestHandlers: (AnyRequestHandler | undefined)[] = new Array(
-    this.protocol.entries.length,
-  ).fill(undefined);
+/** Requests and responses of one endpoint. */
+export class CallTable implements RequestSink {
+  private readonly handlers: (AnyRequestHandler | undefined)[];
+  private readonly varint = new VarintReader();
 
-  /** Sets the handler of a request (replacing any). Returns a function that removes it. */
-  protected setRequestHandler(name: string, handler: AnyRequestHandler): () => void {
-    const entry = this.receivableEntry(name, 'request', 'handle');
-    if (typeof handler !== 'function')
-      throw new RpcArgumentError('handler', 'The handler must be a function.');
-    this.requestHandlers[entry.index] = handler;
+  constructor(
+    private readonly config: EndpointConfig,
+    private readonly state: EndpointState,
+    private readonly outbox: Outbox,
+    private readonly payloads: PayloadReader,
+    private readonly reporter: Reporter,
+  ) {
+    this.handlers = new Array(config.protocol.entries.length).fill(undefined);
+  }
+
+  /** Sets the handler of request `entry` (replacing any). Returns a function that removes it. */
+  setHandler(entry: ProtocolEntry, handler: AnyRequestHandler): () => void {
+    this.handlers[entry.index] = handler;
     return () => {
-      if (this.requestHandlers[entry.index] === handler) this.requestHandlers[entry.index] = undefined;
+      if (this.handlers[entry.index] === handler) this.handlers[entry.index] = undefined;
     };
   }
 
-  /** Calls request `entry` on `peer`. */
-  protected callPeer(
+  /** Calls request `entry` on `peer` (whose id is `peerId`, even when it is no peer). */
+  call(
     peer: Peer | undefined,
     peerId: SteamId,
     entry: ProtocolEntry,
@@ -73,7 +73,7 @@ export abstract class CallingEndpoint<P extends Protocol = Protocol> extends Rec
     options?: CallOptions,
   ): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      if (this.closed) return reject(new ClosedError());
+      if (this.state.closed) return reject(new ClosedError());
       if (peer === undefined || peer.state !== 'connected')
         return reject(new DisconnectedError(peerId, 'not connected'));
       const timeoutMs = options?.timeoutMs ?? entry.timeoutMs;
@@ -84,16 +84,15 @@ export abstract class CallingEndpoint<P extends Protocol = Protocol> extends Rec
       }
       const signal = options?.signal;
       if (signal?.aborted) return reject(new RequestAbortedError(entry.name, signal.reason));
-      if (peer.pending.size >= this.maxPendingRequests) {
-        return reject(new TooManyPendingRequestsError(entry.name, this.maxPendingRequests));
-      }
+      const max = this.config.maxPendingRequests;
+      if (peer.pending.size >= max) return reject(new TooManyPendingRequestsError(entry.name, max));
       let callId = peer.nextCallId;
       while (peer.pending.has(callId)) callId = (callId + 1) & 0x0fffffff;
       peer.nextCallId = (callId + 1) & 0x0fffffff;
       if (peer.nextCallId === 0) peer.callIdsWrapped = true;
       try {
-        const bodyLen = this.encodeFor(entry, payload, varintSize(callId));
-        this.queueEncoded(
+        const bodyLen = this.outbox.encodeFor(entry, payload, varintSize(callId));
+        this.outbox.queueEncoded(
           peer,
           entry.id,
           entry.channelIndex,
@@ -108,7 +107,7 @@ export abstract class CallingEndpoint<P extends Protocol = Protocol> extends Rec
       }
       const call: PendingCall = { entry, resolve, reject, timer: null, signal, onAbort: undefined };
       peer.pending.set(callId, call);
-      call.timer = this.clock.setTimeout(() => {
+      call.timer = this.config.clock.setTimeout(() => {
         if (this.settle(peer, callId)) reject(new RequestTimeoutError(entry.name, timeoutMs));
       }, timeoutMs);
       if (signal !== undefined) {
@@ -120,34 +119,45 @@ export abstract class CallingEndpoint<P extends Protocol = Protocol> extends Rec
     });
   }
 
-  /** Forgets pending call `callId` of `peer`; true when it was still pending. */
-  protected settle(peer: Peer, callId: number): PendingCall | undefined {
-    const call = peer.pending.get(callId);
+  /** Rejects every pending call of `peer` with {@link DisconnectedError} (it left for `reason`). */
+  failAll(peer: Peer, reason: string): void {
+    for (const callId of [...peer.pending.keys()]) {
+      const call = this.settle(peer, callId);
+      call?.reject(new DisconnectedError(peer.id, reason));
+    }
+  }
+
+  /** Forgets pending call `callId` of `peer`; returns it when it was still pending. */
+  private settle(peer: Peer, callId: number): PendingCall | undefined {
+    const pending = peer.pending;
+    const call = pending.get(callId);
     if (call === undefined) return undefined;
-    peer.pending.delete(callId);
-    if (call.timer !== null) this.clock.clearTimeout(call.timer as never);
+    pending.delete(callId);
+    if (call.timer !== null) this.config.clock.clearTimeout(call.timer as never);
     if (call.signal !== undefined && call.onAbort !== undefined)
       call.signal.removeEventListener('abort', call.onAbort);
     return call;
   }
 
-  protected override dispatchRequest(peer: Peer, entry: ProtocolEntry, callId: number, value: unknown): void {
-    const handler = this.requestHandlers[entry.index];
+  /** A decoded, validated request to answer. */
+  handleRequest(peer: Peer, entry: ProtocolEntry, callId: number, value: unknown): void {
+    const handler = this.handlers[entry.index];
     if (handler === undefined) {
       this.respondError(peer, entry, callId, 'NO_HANDLER', `No handler for request '${entry.name}'.`);
       return;
     }
-    if (peer.inflight >= this.maxConcurrentRequests) {
-      this.reject(peer, peer.id, 'tooManyRequests', entry.name);
+    const enforcement = peer.enforcement;
+    if (enforcement.inflight >= this.config.maxConcurrentRequests) {
+      this.reporter.reject(peer, peer.id, 'tooManyRequests', entry.name);
       this.respondError(peer, entry, callId, 'BUSY', 'Too many requests at once; retry later.');
       return;
     }
-    peer.inflight++;
+    enforcement.inflight++;
     let result: unknown;
     try {
       result = handler(value, peer.id);
     } catch (error) {
-      peer.inflight--;
+      enforcement.inflight--;
       this.respondFailure(peer, entry, callId, error);
       return;
     }
@@ -158,29 +168,30 @@ export abstract class CallingEndpoint<P extends Protocol = Protocol> extends Rec
     ) {
       (result as PromiseLike<unknown>).then(
         (res) => {
-          peer.inflight--;
+          enforcement.inflight--;
           this.respond(peer, entry, callId, res);
         },
         (error: unknown) => {
-          peer.inflight--;
+          enforcement.inflight--;
           this.respondFailure(peer, entry, callId, error);
         },
       );
     } else {
-      peer.inflight--;
+      enforcement.inflight--;
       this.respond(peer, entry, callId, result);
     }
   }
 
   private respond(peer: Peer, entry: ProtocolEntry, callId: number, value: unknown): void {
-    if (peer.state !== 'connected' || this.closed) return;
+    if (peer.state !== 'connected' || this.state.closed) return;
+    const outbox = this.outbox;
     let bodyLen: number;
     try {
-      encodeValue(value);
-      bodyLen = encodedEnd - encodedStart + varintSize(callId);
-      this.checkSize(entry.name, true, RESPONSE_OK_ID, bodyLen);
+      outbox.encoder.encode(value);
+      bodyLen = outbox.encoder.end - outbox.encoder.start + varintSize(callId);
+      outbox.checkSize(entry.name, true, RESPONSE_OK_ID, bodyLen);
     } catch (error) {
-      this.reportError(error, peer.id, entry.name);
+      this.reporter.error(error, peer.id, entry.name);
       this.respondError(
         peer,
         entry,
@@ -190,11 +201,11 @@ export abstract class CallingEndpoint<P extends Protocol = Protocol> extends Rec
       );
       return;
     }
-    this.queueEncoded(peer, RESPONSE_OK_ID, entry.channelIndex, entry.sendType, true, callId, bodyLen, -1);
+    outbox.queueEncoded(peer, RESPONSE_OK_ID, entry.channelIndex, entry.sendType, true, callId, bodyLen, -1);
   }
 
   private respondFailure(peer: Peer, entry: ProtocolEntry, callId: number, error: unknown): void {
-    this.reportError(error, peer.id, entry.name);
+    this.reporter.error(error, peer.id, entry.name);
     // Only errors that carry their own string `code` are meant for the caller; anything else may
     // reveal internals, so the caller learns only that the handler failed. Never a stack.
     const e = error as { code?: unknown; message?: unknown } | null;
@@ -212,35 +223,41 @@ export abstract class CallingEndpoint<P extends Protocol = Protocol> extends Rec
     code: string,
     message: string,
   ): void {
-    if (peer.state !== 'connected' || this.closed) return;
-    encodeValue([code.slice(0, MAX_ERROR_CODE), message.slice(0, MAX_ERROR_MESSAGE)]);
-    const bodyLen = encodedEnd - encodedStart + varintSize(callId);
-    this.queueEncoded(peer, RESPONSE_ERROR_ID, entry.channelIndex, entry.sendType, true, callId, bodyLen, -1);
+    if (peer.state !== 'connected' || this.state.closed) return;
+    const outbox = this.outbox;
+    outbox.encoder.encode([code.slice(0, MAX_ERROR_CODE), message.slice(0, MAX_ERROR_MESSAGE)]);
+    const bodyLen = outbox.encoder.end - outbox.encoder.start + varintSize(callId);
+    outbox.queueEncoded(
+      peer,
+      RESPONSE_ERROR_ID,
+      entry.channelIndex,
+      entry.sendType,
+      true,
+      callId,
+      bodyLen,
+      -1,
+    );
   }
 
-  protected override handleResponse(
-    peer: Peer,
-    id: number,
-    data: Uint8Array,
-    start: number,
-    end: number,
-  ): void {
-    const callId = readVarint(data, start, end);
+  /** A response frame to a call we made. */
+  handleResponse(peer: Peer, id: number, data: Uint8Array, start: number, end: number): void {
+    const callId = this.varint.read(data, start, end);
     if (callId < 0) {
-      this.reject(peer, peer.id, 'malformed', undefined);
+      this.reporter.reject(peer, peer.id, 'malformed', undefined);
       return;
     }
+    const bodyStart = this.varint.end;
     const call = this.settle(peer, callId);
     if (call === undefined) {
       // An id we issued whose call already timed out or was aborted: a late answer over a slow
       // link, not a violation (counting it would let a bad network kick honest peers).
       if (callId < peer.nextCallId || peer.callIdsWrapped) peer.counters.lateResponses++;
-      else this.reject(peer, peer.id, 'unexpectedResponse', undefined);
+      else this.reporter.reject(peer, peer.id, 'unexpectedResponse', undefined);
       return;
     }
     const entry = call.entry;
     if (id === RESPONSE_OK_ID) {
-      const value = this.decode(peer, entry.responseSchema, entry.name, data, varintEnd, end);
+      const value = this.payloads.read(peer, entry.responseSchema, entry.name, data, bodyStart, end);
       if (value === REJECTED) {
         call.reject(
           new ValidationError(entry.name, [
@@ -252,7 +269,7 @@ export abstract class CallingEndpoint<P extends Protocol = Protocol> extends Rec
       }
       return;
     }
-    const value = this.decode(peer, null, entry.name, data, varintEnd, end);
+    const value = this.payloads.read(peer, null, entry.name, data, bodyStart, end);
     if (
       Array.isArray(value) &&
       value.length === 2 &&
@@ -263,7 +280,7 @@ export abstract class CallingEndpoint<P extends Protocol = Protocol> extends Rec
     ) {
       call.reject(new RemoteError(entry.name, value[0], value[1]));
     } else {
-      if (value !== REJECTED) this.reject(peer, peer.id, 'decodeFailed', entry.name);
+      if (value !== REJECTED) this.reporter.reject(peer, peer.id, 'decodeFailed', entry.name);
       call.reject(
         new RemoteError(entry.name, 'BAD_RESPONSE', 'The remote answered with an unreadable error.'),
       );

@@ -1,0 +1,223 @@
+/**
+ * The client's connection to its host: the hello (with the optional auth payload), the connect
+ * timeout and `AbortSignal`, the host's welcome or refusal, the host's data that overtakes its
+ * welcome (held, then replayed), and how the client's life ends. Also the public
+ * {@link ConnectOptions} and {@link ClientState}.
+ * @packageDocumentation
+ */
+import type { SteamId } from '@steamwire/transport-steam';
+import { ControlKind, ControlReader, helloPacket, MAX_AUTH_BYTES } from './control-packets.js';
+import type { Endpoint } from './endpoint.js';
+import {
+  ConnectAbortedError,
+  ConnectFailedError,
+  ConnectionRefusedError,
+  ConnectTimeoutError,
+  EncodeError,
+  ProtocolMismatchError,
+  RpcArgumentError,
+} from './errors.js';
+import type { DisconnectReason } from './events.js';
+import type { LocalHostLink } from './loopback.js';
+import type { EndpointOptions } from './options.js';
+import type { Peer } from './peer.js';
+import type { Protocol } from './protocol.js';
+
+/** Options of `connectToHost`. */
+export interface ConnectOptions<P extends Protocol> extends EndpointOptions<P> {
+  /** The host's SteamID. */
+  host: SteamId;
+  /** Sent with the hello and given to the host's `authenticate` hook (msgpack, at most 4 KiB). */
+  auth?: unknown;
+  /** Give up when the host has not welcomed us within this (default 10 000 ms). */
+  timeoutMs?: number;
+  /** Abort connecting. */
+  signal?: AbortSignal;
+}
+
+/**
+ * What only rpc itself gives the `Client` constructor, inside its options under the key
+ * {@link CLIENT_INTERNALS} (a symbol the package does not export): the host's link, for its local
+ * client, or the callback `connectToHost` settles on, for a client that connects now.
+ */
+export interface ClientInternals {
+  readonly localHost?: LocalHostLink;
+  readonly connected?: (error: Error | null) => void;
+}
+
+/** The options key of {@link ClientInternals}. */
+export const CLIENT_INTERNALS: unique symbol = Symbol('steamwire.clientInternals');
+
+/** Where a client is in its life. */
+export type ClientState = 'connecting' | 'connected' | 'disconnected';
+
+/** Packets from the host held until its welcome, at most. */
+const MAX_EARLY_PACKETS = 1024;
+
+/** The connection of one client to its host. */
+export class ClientHandshake {
+  /** Where the client is in its life. */
+  state: ClientState = 'connecting';
+  private connectTimer: unknown = null;
+  private settle: ((error: Error | null) => void) | null = null;
+  private listening = false;
+  private readonly onSessionRequest = (remote: SteamId) => {
+    if (remote === this.hostPeer.id && !this.endpoint.state.closed)
+      this.endpoint.config.network.acceptP2PSessionWithUser(remote);
+  };
+  private readonly onConnectFail = (remote: SteamId, error: number) => {
+    if (remote !== this.hostPeer.id || this.endpoint.state.closed) return;
+    if (this.state === 'connecting') this.fail(new ConnectFailedError(remote, error));
+    else this.endpoint.removePeer(this.hostPeer, 'connectFailed', '', null);
+  };
+
+  /**
+   * @param keepTicking the user asked for `tickMs`: keep the timer after connecting (otherwise it
+   *   runs only while connecting, when nobody else knows the client exists).
+   */
+  constructor(
+    private readonly endpoint: Endpoint,
+    private readonly hostPeer: Peer,
+    private readonly keepTicking: boolean,
+  ) {}
+
+  /** Sends the hello and starts the connect timeout; `done` settles once, with null on welcome. */
+  begin(options: ConnectOptions<Protocol>, done: (error: Error | null) => void): void {
+    const endpoint = this.endpoint;
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+      done(new RpcArgumentError('timeoutMs', 'timeoutMs must be a positive number of milliseconds.'));
+      return;
+    }
+    const signal = options.signal;
+    if (signal?.aborted) {
+      done(new ConnectAbortedError(signal.reason));
+      return;
+    }
+    let auth: Uint8Array | undefined;
+    if (options.auth !== undefined) {
+      const encoder = endpoint.outbox.encoder;
+      try {
+        encoder.encode(options.auth);
+      } catch (error) {
+        done(new EncodeError('auth', error));
+        return;
+      }
+      if (encoder.end - encoder.start > MAX_AUTH_BYTES) {
+        done(
+          new RpcArgumentError('auth', `The auth payload must encode to at most ${MAX_AUTH_BYTES} bytes.`),
+        );
+        return;
+      }
+      auth = encoder.bytes.slice(encoder.start, encoder.end);
+    }
+    const clock = endpoint.config.clock;
+    const onAbort = () => this.fail(new ConnectAbortedError(signal?.reason));
+    this.settle = (error) => {
+      this.settle = null;
+      if (this.connectTimer !== null) clock.clearTimeout(this.connectTimer as never);
+      this.connectTimer = null;
+      signal?.removeEventListener('abort', onAbort);
+      done(error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    this.connectTimer = clock.setTimeout(
+      () => this.fail(new ConnectTimeoutError(this.hostPeer.id, timeoutMs)),
+      timeoutMs,
+    );
+    const network = endpoint.config.network;
+    network.on('sessionRequest', this.onSessionRequest);
+    network.on('sessionConnectFail', this.onConnectFail);
+    this.listening = true;
+    // Sending opens the session (and accepts one the host may have opened).
+    endpoint.outbox.sendControl(this.hostPeer, helloPacket(endpoint.config.protocol.fingerprint, auth), true);
+    // Pump while connecting even in manual mode: nobody else knows the client exists yet.
+    endpoint.startTicking(options.tickMs ?? 16);
+  }
+
+  /** A control packet: the welcome or the refusal are ours; anything not from the host is dropped. */
+  receive(from: SteamId, data: Uint8Array): boolean {
+    const peer = this.hostPeer;
+    if (from !== peer.id) return true;
+    if (data[0] === ControlKind.Welcome) {
+      if (this.state !== 'connecting' || peer.state !== 'handshaking') return true;
+      peer.state = 'connected';
+      peer.lastHeard = this.endpoint.state.now;
+      this.state = 'connected';
+      if (!this.keepTicking) this.endpoint.stopTicking();
+      this.endpoint.reporter.emitter.emit('connected');
+      this.endpoint.inbox.replayEarly(peer);
+      this.settle?.(null);
+      return true;
+    }
+    if (data[0] === ControlKind.Refuse) {
+      if (this.state !== 'connecting') return true;
+      const reader = new ControlReader(data, 1);
+      const reason = reader.string() ?? 'refused';
+      const detail = reader.string() ?? '';
+      const hostFingerprint = reader.string() ?? '';
+      this.fail(
+        reason === 'protocolMismatch'
+          ? new ProtocolMismatchError(this.endpoint.config.protocol.fingerprint, hostFingerprint)
+          : new ConnectionRefusedError(reason, detail),
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /** Data from a peer that is not connected: the host's, before its welcome, is held. */
+  early(from: SteamId, peer: Peer | undefined, channel: number, data: Uint8Array): void {
+    // The host's first messages may overtake its welcome (channels are independent): hold them.
+    if (from === this.hostPeer.id && peer !== undefined && peer.state === 'handshaking') {
+      peer.early ??= [];
+      if (
+        peer.early.length < MAX_EARLY_PACKETS &&
+        peer.earlyBytes + data.length <= this.endpoint.config.maxMessageBytes * 2
+      ) {
+        peer.early.push({ from, channel, data });
+        peer.earlyBytes += data.length;
+        return;
+      }
+    }
+    this.endpoint.reporter.reject(peer, from, 'notConnected', undefined);
+  }
+
+  /** Connecting failed with `error` (nothing to do once connected). */
+  fail(error: Error): void {
+    if (this.state !== 'connecting') return;
+    this.state = 'disconnected';
+    const endpoint = this.endpoint;
+    const peer = this.hostPeer;
+    peer.state = 'closed';
+    endpoint.peers.delete(peer.id);
+    endpoint.control.closeSessionQuietly(peer.id);
+    this.detach();
+    endpoint.shutdown();
+    this.settle?.(error);
+  }
+
+  /**
+   * The host peer is gone: the client is over. Returns true when the user should hear about it
+   * (`disconnected`), i.e. when it had connected.
+   */
+  ended(reason: DisconnectReason, detail: string, wasConnected: boolean): boolean {
+    if (this.state === 'disconnected') return false;
+    const connecting = this.state === 'connecting';
+    this.state = 'disconnected';
+    this.detach();
+    this.endpoint.shutdown();
+    // A goodbye before the welcome: connecting fails now instead of never settling (the connect
+    // timer would find the state already 'disconnected' and return).
+    if (connecting) this.settle?.(new ConnectionRefusedError(reason, detail));
+    return wasConnected;
+  }
+
+  private detach(): void {
+    if (!this.listening) return;
+    this.listening = false;
+    const network = this.endpoint.config.network;
+    network.off('sessionRequest', this.onSessionRequest);
+    network.off('sessionConnectFail', this.onConnectFail);
+  }
+}

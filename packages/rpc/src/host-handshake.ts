@@ -1,0 +1,299 @@
+/**
+ * The host's admission and handshake: which session requests it accepts (`acceptPeer`, kick
+ * cooldowns, a bound on half-open handshakes), and how a hello becomes a peer (session version,
+ * protocol fingerprint, optional `authenticate`, `maxPeers`) or a refusal. Also the public
+ * {@link HostOptions} that tune it.
+ * @packageDocumentation
+ */
+import type { SteamId } from '@steamwire/transport-steam';
+import {
+  ControlKind,
+  ControlReader,
+  controlPacket,
+  MAX_AUTH_BYTES,
+  SESSION_VERSION,
+} from './control-packets.js';
+import type { Endpoint } from './endpoint.js';
+import { KickCooldowns } from './enforce.js';
+import { RpcArgumentError } from './errors.js';
+import type { EndpointOptions } from './options.js';
+import type { Peer } from './peer.js';
+import type { Protocol } from './protocol.js';
+
+/** Why the host turned a peer away before it joined. */
+export type RefuseReason =
+  /** `acceptPeer` returned false (the session was not even accepted). */
+  | 'notAccepted'
+  /** Its protocol fingerprint differs from ours. */
+  | 'protocolMismatch'
+  /** It speaks another version of the session protocol. */
+  | 'versionMismatch'
+  /** `maxPeers` are already connected. */
+  | 'full'
+  /** `authenticate` returned false or threw. */
+  | 'authFailed'
+  /** Its hello was unreadable. */
+  | 'badHello'
+  /** It never completed the handshake. */
+  | 'handshakeTimeout'
+  /** It was kicked less than `kickCooldownMs` ago. */
+  | 'coolingDown';
+
+/** Options of `createHost`. */
+export interface HostOptions<P extends Protocol> extends EndpointOptions<P> {
+  /**
+   * Whether to accept a session request from `peer` (lobby membership, ban list). Default: everyone.
+   * A refused peer gets no answer at all, as Steam does for an unaccepted session; its session is
+   * closed, so what it already sent is dropped at once instead of being held by Steam.
+   */
+  acceptPeer?: (peer: SteamId) => boolean;
+  /** Most connected peers at once, the local client included (default 64). */
+  maxPeers?: number;
+  /**
+   * Checks the auth payload a client sent with `connectToHost({ auth })`. Return (or resolve) false
+   * to refuse. Runs before the peer joins; its messages wait until then.
+   */
+  authenticate?: (peer: SteamId, payload: unknown) => boolean | Promise<boolean>;
+  /** A peer that accepted a session must complete its handshake within this (default 10 000 ms). */
+  handshakeTimeoutMs?: number;
+  /**
+   * A peer kicked (by `host.kick` or for violations) is refused for this long, so a flooder
+   * cannot simply reconnect and start again (default 30 000 ms; 0 disables). Use `acceptPeer` for
+   * permanent bans.
+   */
+  kickCooldownMs?: number;
+}
+
+/** Admission and handshakes of one host. */
+export class HostHandshake {
+  private readonly acceptPeer: (peer: SteamId) => boolean;
+  /** Most connected peers at once. */
+  readonly maxPeers: number;
+  private readonly authenticate: HostOptions<Protocol>['authenticate'];
+  private readonly handshakeTimeoutMs: number;
+  private readonly cooldowns: KickCooldowns;
+
+  /** @throws {@link RpcArgumentError} for a bad option. */
+  constructor(
+    private readonly endpoint: Endpoint,
+    options: HostOptions<Protocol>,
+  ) {
+    this.acceptPeer = options.acceptPeer ?? (() => true);
+    this.maxPeers = options.maxPeers ?? 64;
+    if (!Number.isInteger(this.maxPeers) || this.maxPeers < 1) {
+      throw new RpcArgumentError('maxPeers', 'maxPeers must be an integer ≥ 1.');
+    }
+    this.authenticate = options.authenticate;
+    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
+    const kickCooldownMs = options.kickCooldownMs ?? 30_000;
+    if (!(kickCooldownMs >= 0) || !Number.isFinite(kickCooldownMs)) {
+      throw new RpcArgumentError(
+        'kickCooldownMs',
+        'kickCooldownMs must be a finite number of milliseconds ≥ 0.',
+      );
+    }
+    this.cooldowns = new KickCooldowns(kickCooldownMs);
+  }
+
+  /** Refuses `peer` for `kickCooldownMs` from now (it was just kicked). */
+  coolDown(peer: SteamId): void {
+    this.cooldowns.add(peer, this.endpoint.config.clock.now());
+  }
+
+  /** Steam raised a session request from `remote`. */
+  sessionRequested(remote: SteamId): void {
+    const endpoint = this.endpoint;
+    if (endpoint.state.closed) return;
+    const network = endpoint.config.network;
+    if (endpoint.peers.has(remote)) {
+      // A known peer whose session was closed and reopened (e.g. it restarted): accept, and let
+      // its hello decide.
+      network.acceptP2PSessionWithUser(remote);
+      return;
+    }
+    if (!this.admit(remote)) {
+      // Refused: close instead of ignoring, so the packets Steam holds for an unaccepted session are
+      // dropped now rather than kept for ~20 s (a refused peer that floods cannot grow memory).
+      endpoint.control.closeSessionQuietly(remote);
+      return;
+    }
+    network.acceptP2PSessionWithUser(remote);
+    this.start(remote);
+  }
+
+  /** A control packet: the host's handshake is its hello. True when it was one. */
+  receive(from: SteamId, data: Uint8Array): boolean {
+    if (data[0] !== ControlKind.Hello) return false;
+    this.hello(from, data);
+    return true;
+  }
+
+  /** A peer did not complete its handshake in time. */
+  timedOut(peer: Peer): void {
+    this.endpoint.dropPeer(peer, 0);
+    this.emit('peerRefused', peer.id, 'handshakeTimeout', '');
+  }
+
+  /** Runs the cooldown, `acceptPeer` and the pending-handshake bound. */
+  private admit(remote: SteamId): boolean {
+    const endpoint = this.endpoint;
+    if (this.cooldowns.has(remote, endpoint.config.clock.now())) {
+      // Like an unaccepted session: no answer at all, so the peer learns nothing.
+      this.emit('peerRefused', remote, 'coolingDown', '');
+      return false;
+    }
+    let ok = false;
+    try {
+      ok = this.acceptPeer(remote) === true;
+    } catch (error) {
+      endpoint.reporter.error(error, remote, undefined);
+    }
+    if (!ok) {
+      this.emit('peerRefused', remote, 'notAccepted', '');
+      return false;
+    }
+    let pending = 0;
+    for (const p of endpoint.peers.values()) if (p.state !== 'connected') pending++;
+    // Half-open handshakes are bounded so a flood of session requests cannot grow memory.
+    return pending < this.maxPeers * 2;
+  }
+
+  private start(remote: SteamId): Peer {
+    const peer = this.endpoint.addPeer(remote, null);
+    peer.deadline = this.endpoint.state.now + this.handshakeTimeoutMs;
+    return peer;
+  }
+
+  private hello(from: SteamId, data: Uint8Array): void {
+    const endpoint = this.endpoint;
+    let peer = endpoint.peers.get(from);
+    if (peer !== undefined && peer.local !== null) return;
+    if (peer !== undefined && peer.state === 'connected') {
+      endpoint.removePeer(peer, 'reconnected', '', null);
+      endpoint.config.network.acceptP2PSessionWithUser(from);
+      peer = undefined;
+    }
+    if (peer === undefined) {
+      // Hello without a session request: the session was accepted implicitly (we sent to them).
+      if (!this.admit(from)) {
+        endpoint.control.closeSessionQuietly(from);
+        return;
+      }
+      peer = this.start(from);
+    }
+    if (peer.state !== 'handshaking') return;
+    if (data.length < 2 || data[1] !== SESSION_VERSION) {
+      this.refuse(peer, 'versionMismatch', `this host speaks session version ${SESSION_VERSION}`);
+      return;
+    }
+    const reader = new ControlReader(data, 2);
+    const fingerprint = reader.string();
+    if (fingerprint === null) {
+      this.refuse(peer, 'badHello', 'unreadable hello');
+      return;
+    }
+    const ours = endpoint.config.protocol.fingerprint;
+    if (fingerprint !== ours) {
+      this.refuse(
+        peer,
+        'protocolMismatch',
+        `the client runs protocol ${fingerprint.slice(0, 32)}, the host ${ours}`,
+      );
+      return;
+    }
+    let auth: unknown;
+    if (reader.pos < data.length) {
+      const decoder = endpoint.payloads.decoder;
+      if (data.length - reader.pos > MAX_AUTH_BYTES || !decoder.check(data, reader.pos, data.length)) {
+        this.refuse(peer, 'badHello', 'unreadable auth payload');
+        return;
+      }
+      try {
+        auth = decoder.decode(data, reader.pos, data.length);
+      } catch {
+        this.refuse(peer, 'badHello', 'unreadable auth payload');
+        return;
+      }
+    }
+    if (this.connectedCount() >= this.maxPeers) {
+      this.refuse(peer, 'full', `the host holds ${this.maxPeers} peers`);
+      return;
+    }
+    if (this.authenticate === undefined) {
+      this.welcome(peer);
+      return;
+    }
+    let verdict: boolean | Promise<boolean>;
+    try {
+      verdict = this.authenticate(from, auth);
+    } catch (error) {
+      endpoint.reporter.error(error, from, undefined);
+      this.refuse(peer, 'authFailed', '');
+      return;
+    }
+    if (
+      verdict !== null &&
+      typeof verdict === 'object' &&
+      typeof (verdict as Promise<boolean>).then === 'function'
+    ) {
+      peer.state = 'authenticating';
+      const p = peer;
+      (verdict as Promise<boolean>).then(
+        (ok) => this.authDone(p, ok === true),
+        (error: unknown) => {
+          endpoint.reporter.error(error, from, undefined);
+          this.authDone(p, false);
+        },
+      );
+      return;
+    }
+    this.authDone(peer, verdict === true);
+  }
+
+  private authDone(peer: Peer, ok: boolean): void {
+    const endpoint = this.endpoint;
+    const state = peer.state;
+    if (
+      endpoint.state.closed ||
+      endpoint.peers.get(peer.id) !== peer ||
+      state === 'closed' ||
+      state === 'connected'
+    )
+      return;
+    if (!ok) {
+      this.refuse(peer, 'authFailed', '');
+      return;
+    }
+    if (this.connectedCount() >= this.maxPeers) {
+      this.refuse(peer, 'full', `the host holds ${this.maxPeers} peers`);
+      return;
+    }
+    this.welcome(peer);
+  }
+
+  private connectedCount(): number {
+    let n = 0;
+    for (const p of this.endpoint.peers.values()) if (p.state === 'connected') n++;
+    return n;
+  }
+
+  private welcome(peer: Peer): void {
+    peer.state = 'connected';
+    peer.lastHeard = this.endpoint.state.now;
+    peer.deadline = Number.POSITIVE_INFINITY;
+    this.endpoint.outbox.sendControl(peer, controlPacket(ControlKind.Welcome, []), true);
+    this.emit('peerJoined', peer.id);
+  }
+
+  private refuse(peer: Peer, reason: RefuseReason, detail: string): void {
+    const endpoint = this.endpoint;
+    const fingerprint = endpoint.config.protocol.fingerprint;
+    endpoint.outbox.sendControl(peer, controlPacket(ControlKind.Refuse, [reason, detail, fingerprint]), true);
+    endpoint.dropPeer(peer, endpoint.config.lingerMs);
+    this.emit('peerRefused', peer.id, reason, detail);
+  }
+
+  private emit(event: 'peerJoined' | 'peerRefused', ...args: unknown[]): void {
+    this.endpoint.reporter.emitter.emit(event, ...args);
+  }
+}

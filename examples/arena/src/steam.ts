@@ -121,7 +121,7 @@ async function hostLobbyMatch({ session, deadline, tty }: Play): Promise<number 
   lobby.openInviteDialog();
   console.log(`Hosting as ${session.localSteamId} in lobby ${lobby.lobbyId} (friends only).`);
   console.log(
-    `Friends join from your invite in the Steam overlay, or with: npm start -- --steam --backend ${session.backend} --join-lobby ${lobby.lobbyId}`,
+    `Friends join from your invite in the Steam overlay, or with: npm start -- --steam${backendFlag(session)} --join-lobby ${lobby.lobbyId}`,
   );
   let invited: LobbyId | null = null;
   const stopListening = onLobbyJoinRequest(session.friends, (request) => {
@@ -167,12 +167,17 @@ async function joinLobbyMatch(play: Play, lobbyId: LobbyId): Promise<number> {
   return playAsClient(play, client);
 }
 
+/** The flag friends add to use our backend (none for the default). */
+function backendFlag(session: SteamSession): string {
+  return session.backend === 'legacy' ? '' : ` --backend ${session.backend}`;
+}
+
 /** Hosts without a lobby: direct play with friends who type our SteamID. */
 async function hostDirectly({ session, deadline, tty }: Play): Promise<number> {
   const arena = new ArenaHost({ network: session.networking, clock: systemClock });
   arena.start();
   console.log(
-    `Hosting as ${session.localSteamId} (${session.backend} backend). Friends join with: npm start -- --steam --backend ${session.backend} --join ${session.localSteamId}`,
+    `Hosting as ${session.localSteamId} (${session.backend} backend). Friends join with: npm start -- --steam${backendFlag(session)} --join ${session.localSteamId}`,
   );
   while (systemClock.now() < deadline) {
     await sleep(100);

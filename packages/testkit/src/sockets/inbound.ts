@@ -6,16 +6,45 @@
  * @internal
  * @packageDocumentation
  */
-import { NetConnectionEnd, type SteamId } from '@steamwire/transport-steam';
+import { NetConnectionEnd, type NetConnectionState, type SteamId } from '@steamwire/transport-steam';
+import type { ConfigValue } from './config.js';
 import type { FakeConnection } from './connection.js';
-import type { SocketsEndpoint } from './endpoint.js';
-import type { Frame } from './transport.js';
+import type { Frame, SocketsTransport, TransportPeer } from './transport.js';
+
+/** A listen socket, as the frame handler needs it. */
+interface InboundListener {
+  readonly vport: number;
+}
+
+/**
+ * What the frame handler needs of a peer's endpoint. `SocketsEndpoint` is one; declaring it here keeps
+ * the endpoint and its frame handler from importing each other.
+ */
+export interface InboundEndpoint<L extends InboundListener = InboundListener> extends TransportPeer {
+  readonly transport: SocketsTransport;
+  readonly conns: ReadonlyMap<number, FakeConnection>;
+  readonly listeners: ReadonlyMap<number, L>;
+  readonly now: number;
+  send(c: FakeConnection, frame: Frame): void;
+  setState(c: FakeConnection, state: NetConnectionState, reason?: number, debug?: string): void;
+  startConnecting(c: FakeConnection): void;
+  connected(c: FakeConnection): void;
+  finishLinger(c: FakeConnection): void;
+  newConnection(
+    remote: SteamId,
+    outbound: boolean,
+    options: readonly [never, ConfigValue][],
+    listener: L | null,
+    localVport: number,
+    remoteVport: number,
+  ): FakeConnection | null;
+}
 
 /** Incoming connections nobody accepted yet, at most: a peer cannot pile them up (the native fake's bound). */
 const MAX_PENDING_INBOUND = 256;
 
 /** Handles `frame`, arrived at `ep` from `from`. */
-export function receiveFrame(ep: SocketsEndpoint, frame: Frame, from: SteamId): void {
+export function receiveFrame(ep: InboundEndpoint, frame: Frame, from: SteamId): void {
   if (frame.kind === 'connect') {
     onConnect(ep, frame, from);
     return;
@@ -71,7 +100,7 @@ export function receiveFrame(ep: SocketsEndpoint, frame: Frame, from: SteamId): 
 
 /** The connection a frame is for: its handle, from the paired remote handle. */
 function target(
-  ep: SocketsEndpoint,
+  ep: InboundEndpoint,
   frame: Exclude<Frame, { kind: 'connect' }>,
   from: SteamId,
 ): FakeConnection | undefined {
@@ -87,7 +116,7 @@ function target(
   return c;
 }
 
-function onConnect(ep: SocketsEndpoint, frame: Extract<Frame, { kind: 'connect' }>, from: SteamId): void {
+function onConnect(ep: InboundEndpoint, frame: Extract<Frame, { kind: 'connect' }>, from: SteamId): void {
   for (const c of ep.conns.values()) {
     if (c.remote !== from || c.remoteHandle !== frame.src) continue;
     // A retry: answer again if we accepted already; otherwise the app has not decided yet.

@@ -14,6 +14,14 @@ import {
   writeVarint,
 } from './wire.js';
 
+/**
+ * Unreliable frames share a packet only up to this many bytes (Steam's unreliable packet size on the
+ * legacy and Messages backends). Sockets allows 512 KiB, but Steam splits such a packet into ~1200-byte
+ * datagrams and losing any one of them loses every message in it; a single larger frame still goes
+ * alone where the backend allows it.
+ */
+export const UNRELIABLE_BATCH_BYTES = 1200;
+
 /** First capacity of a queue's packet buffer; it doubles up to the send type's limit as needed. */
 const INITIAL_CAPACITY = 1536;
 
@@ -53,9 +61,15 @@ export class OutQueue {
     this.buf = new Uint8Array(Math.min(INITIAL_CAPACITY, limit));
   }
 
-  /** True when a frame of `frameSize` bytes fits in the current packet. */
+  /**
+   * True when a frame of `frameSize` bytes fits in the current packet: within the send type's limit,
+   * and for unreliable frames joining others, within {@link UNRELIABLE_BATCH_BYTES}.
+   */
   hasRoom(frameSize: number): boolean {
-    return (this.len === 0 ? this.headerBytes : this.len) + frameSize <= this.limit;
+    if (this.len === 0) return this.headerBytes + frameSize <= this.limit;
+    return (
+      this.len + frameSize <= (this.reliable ? this.limit : Math.min(this.limit, UNRELIABLE_BATCH_BYTES))
+    );
   }
 
   /**

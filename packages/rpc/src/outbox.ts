@@ -59,6 +59,9 @@ export class Outbox {
       dirty.length = 0;
     }
     list.length = 0;
+    // Backends that batch sends (Sockets) hand this flush's packets to Steam now, not at the end of
+    // the JavaScript turn or the next runCallbacks().
+    this.network.flushP2PPackets?.();
   }
 
   /** Flushes what `peer` has queued right away (before its goodbye). */

@@ -46,11 +46,20 @@ export const SECTIONS = [
   {
     title: 'Encoding pipeline against raw msgpackr',
     metrics: [
-      ['rpc_pipeline_ratio_vs_msgpackr', 'send → batch → fake network → decode → handler ÷ msgpackr pack+unpack; flat input'],
-      ['rpc_pipeline_ratio_vs_msgpackr_nested', 'same, one part of the arena snapshot (nested objects and arrays)'],
+      [
+        'rpc_pipeline_ratio_vs_msgpackr',
+        'send → batch → fake network → decode → handler ÷ msgpackr pack+unpack; flat input',
+      ],
+      [
+        'rpc_pipeline_ratio_vs_msgpackr_nested',
+        'same, one part of the arena snapshot (nested objects and arrays)',
+      ],
       ['rpc_pipeline_ratio_vs_msgpackr_chat', 'same, an arena chat line (reliable)'],
       ['rpc_pipeline_ratio_vs_msgpackr_reliable', 'same as the flat one, reliable'],
-      ['rpc_pipeline_ratio_vs_msgpackr_same_options', 'flat, against msgpackr with the options rpc uses (records off)'],
+      [
+        'rpc_pipeline_ratio_vs_msgpackr_same_options',
+        'flat, against msgpackr with the options rpc uses (records off)',
+      ],
       ['rpc_pipeline_msgs_per_sec', 'flat messages per second through the pipeline'],
       ['msgpackr_pack_unpack_per_sec', 'flat msgpackr pack+unpack per second'],
       ['rpc_header_bytes_per_msg', 'framing bytes per message in a full reliable batch'],
@@ -84,4 +93,17 @@ export const SECTIONS = [
 export const METRICS = SECTIONS.flatMap((s) => s.metrics.map(([name]) => name));
 
 /** Fields of the metric lines the docs' prose names (besides `value`, `unit` and `goal`). */
-export const FIELDS = ['min', 'max', 'p99', 'step_ms_p50', 'ratio', 'kind', 'fakeMs', 'vs_same_options'];
+export const FIELDS = [
+  'min',
+  'max',
+  'p99',
+  'step_ms_p50',
+  'update_ms_p50',
+  'flush_ms_p50',
+  'send_ns_per_packet',
+  'receive_ns_per_packet',
+  'ratio',
+  'kind',
+  'fakeMs',
+  'vs_same_options',
+];

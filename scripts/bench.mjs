@@ -45,7 +45,9 @@ child.stdout.on('data', (chunk) => {
 });
 child.on('close', (code) => {
   if (metrics.length > 0) {
-    console.log(`\n${'metric'.padEnd(44)} ${'value'.padStart(12)} ${'unit'.padEnd(10)} ${'spread'.padEnd(22)} goal`);
+    console.log(
+      `\n${'metric'.padEnd(44)} ${'value'.padStart(12)} ${'unit'.padEnd(10)} ${'spread'.padEnd(22)} goal`,
+    );
     for (const m of metrics) {
       const value = typeof m.value === 'number' ? Number(m.value.toPrecision(6)).toString() : String(m.value);
       const spread =
@@ -66,8 +68,10 @@ child.on('close', (code) => {
   const printed = new Set(metrics.map((m) => m.metric));
   const unknown = [...printed].filter((name) => !METRICS.includes(name));
   const missing = METRICS.filter((name) => !printed.has(name));
-  if (unknown.length > 0) console.error(`printed but not in scripts/bench-catalogue.mjs: ${unknown.join(', ')}`);
-  if (code === 0 && missing.length > 0) console.error(`in the catalogue but not printed: ${missing.join(', ')}`);
+  if (unknown.length > 0)
+    console.error(`printed but not in scripts/bench-catalogue.mjs: ${unknown.join(', ')}`);
+  if (code === 0 && missing.length > 0)
+    console.error(`in the catalogue but not printed: ${missing.join(', ')}`);
   if (writeDocsToo) {
     if (code !== 0 || unknown.length > 0 || missing.length > 0) {
       console.error('docs/PERFORMANCE.md not written: the run was not complete');

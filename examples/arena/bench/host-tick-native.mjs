@@ -29,8 +29,8 @@ import { addPlayer, applyInput, createWorld, snapshotOf, stepWorld } from '../di
 
 const BACKENDS = (process.env.BENCH_HOST_BACKENDS ?? 'legacy,messages,sockets').split(',');
 const SIZES = (process.env.BENCH_HOST_SIZES ?? '8,64,250').split(',').map(Number);
-const WARMUP_TICKS = 120;
-const MEASURED_TICKS = { 8: 500, 64: 300, 250: 150 };
+const WARMUP_TICKS = { 8: 120, 64: 120, 250: 60 };
+const MEASURED_TICKS = { 8: 500, 64: 300, 250: 120 };
 const TICK_MS = 1000 / 60;
 const GOALS = {
   64: { p50: 0.5, p99: 2 },
@@ -84,7 +84,8 @@ async function createArena(backend, n) {
   // an O(n²) collision pass over 250 players no arena has. Inputs from the other clients are still
   // received, validated and dispatched; applyInput finds no player for them.
   host.events.on('peerJoined', (from) => {
-    if (world.players.size < MAX_PLAYERS) addPlayer(world, from.toString(), `Player ${world.players.size + 1}`);
+    if (world.players.size < MAX_PLAYERS)
+      addPlayer(world, from.toString(), `Player ${world.players.size + 1}`);
   });
   const clients = [];
   const pending = [];
@@ -103,7 +104,8 @@ async function createArena(backend, n) {
   // Everyone connected keeps talking while the rest connect, or the host would time them out.
   const deadline = Date.now() + 90_000;
   while (clients.length < n) {
-    if (Date.now() > deadline) throw new Error(`${backend}: ${clients.length} of ${n} clients connected in 90 s`);
+    if (Date.now() > deadline)
+      throw new Error(`${backend}: ${clients.length} of ${n} clients connected in 90 s`);
     host.update();
     host.flush();
     for (const c of clients) c.update();
@@ -112,7 +114,8 @@ async function createArena(backend, n) {
   }
   await Promise.all(pending);
   const dropped = [];
-  for (const c of clients) c.events.on('disconnected', (reason, detail) => dropped.push(`${reason} ${detail ?? ''}`));
+  for (const c of clients)
+    c.events.on('disconnected', (reason, detail) => dropped.push(`${reason} ${detail ?? ''}`));
   let snapshots = 0;
   for (const c of clients) c.on('snapshot', () => snapshots++);
   const arena = {
@@ -128,6 +131,8 @@ async function createArena(backend, n) {
     snapshots: () => snapshots,
     total: [],
     step: [],
+    update: [],
+    flush: [],
     crossings: [],
     packetsIn: [],
     packetsOut: [],
@@ -138,7 +143,8 @@ async function createArena(backend, n) {
 
 function tick(arena, t, timed) {
   const { host, clients, world, hostPeer } = arena;
-  if (arena.dropped.length > 0) throw new Error(`${arena.backend}: a client was disconnected: ${arena.dropped[0]}`);
+  if (arena.dropped.length > 0)
+    throw new Error(`${arena.backend}: a client was disconnected: ${arena.dropped[0]}`);
   for (let i = 0; i < clients.length; i++) {
     const c = clients[i];
     c.send('input', { seq: t, dx: (i % 3) - 1, dy: 1, dash: (t + i) % 50 === 0 });
@@ -154,6 +160,7 @@ function tick(arena, t, timed) {
   stepWorld(world, TICK_MS / 1000);
   const s1 = performance.now();
   host.broadcast('snapshot', part);
+  const b1 = performance.now();
   host.flush();
   const t1 = performance.now();
   const c1 = hostPeer.crossings();
@@ -161,6 +168,8 @@ function tick(arena, t, timed) {
   const after = hostPeer.counters();
   arena.total.push(t1 - t0);
   arena.step.push(s1 - s0);
+  arena.update.push(s0 - t0);
+  arena.flush.push(t1 - b1);
   arena.crossings.push(c1 - c0);
   arena.packetsIn.push(after.datagramsReceived - before.datagramsReceived);
   arena.packetsOut.push(after.datagramsSent - before.datagramsSent);
@@ -174,9 +183,10 @@ async function measure(n) {
   const arenas = [];
   for (const backend of BACKENDS) arenas.push(await createArena(backend, n));
   const ticks = MEASURED_TICKS[n] ?? 300;
+  const warmup = WARMUP_TICKS[n] ?? 120;
   const inputs0 = arenas.map((a) => a.inputs());
-  for (let t = 0; t < WARMUP_TICKS + ticks; t++) {
-    for (let k = 0; k < arenas.length; k++) tick(arenas[(t + k) % arenas.length], t, t >= WARMUP_TICKS);
+  for (let t = 0; t < warmup + ticks; t++) {
+    for (let k = 0; k < arenas.length; k++) tick(arenas[(t + k) % arenas.length], t, t >= warmup);
     // Let timers (rpc's own, none here) and I/O callbacks run between ticks, as a game loop would.
     if (t % 16 === 0) await new Promise((r) => setImmediate(r));
   }
@@ -184,10 +194,11 @@ async function measure(n) {
   for (let k = 0; k < arenas.length; k++) {
     const a = arenas[k];
     const got = a.inputs() - inputs0[k];
-    const expected = n * (WARMUP_TICKS + ticks);
+    const expected = n * (warmup + ticks);
     // Packets travel over real UDP on loopback: a very rare drop is possible, a broken pipeline is not.
     if (got < expected * 0.99) throw new Error(`${a.backend}: host got ${got} of ${expected} inputs`);
-    if (a.snapshots() < n * (WARMUP_TICKS + ticks) * 0.99) throw new Error(`${a.backend}: clients missed snapshots`);
+    if (a.snapshots() < n * (warmup + ticks) * 0.99)
+      throw new Error(`${a.backend}: clients missed snapshots`);
     const s = sorted(a.total);
     const goal = GOALS[n];
     const p50 = q(s, 0.5);
@@ -207,6 +218,8 @@ async function measure(n) {
       p99: r4(p99),
       max: r4(s[s.length - 1]),
       step_ms_p50: r4(q(sorted(a.step), 0.5)),
+      update_ms_p50: r4(q(sorted(a.update), 0.5)),
+      flush_ms_p50: r4(q(sorted(a.flush), 0.5)),
       frame_pct: Number(((p50 / TICK_MS) * 100).toFixed(2)),
       clients: n,
       ticks,

@@ -252,7 +252,11 @@ const self = selfLoop();
 const spreadOf = (xs, d = 1) => {
   const sorted = [...xs].sort((x, y) => x - y);
   const r = (x) => +x.toFixed(d);
-  return { value: r(sorted[Math.floor(sorted.length / 2)]), min: r(sorted[0]), max: r(sorted[sorted.length - 1]) };
+  return {
+    value: r(sorted[Math.floor(sorted.length / 2)]),
+    min: r(sorted[0]),
+    max: r(sorted[sorted.length - 1]),
+  };
 };
 const tick3 = await ticks(['legacy', 'messages', 'sockets']);
 const legacy = tick3.legacy;

@@ -66,7 +66,13 @@ try {
   const dir = join(work, 'swjs');
   mkdirSync(dir);
   fakeForSwjs = join(dir, 'libsteam_api.so');
-  compileC({ sources: [...sources, stubFile], output: fakeForSwjs, flags: plan.library, libs: plan.libraryLibs, plan });
+  compileC({
+    sources: [...sources, stubFile],
+    output: fakeForSwjs,
+    flags: plan.library,
+    libs: plan.libraryLibs,
+    plan,
+  });
   copyFileSync(nodeFile, join(dir, 'steamworksjs.node'));
   process.stdout.write(`steamworks.js ${version}: ${missing.length} stub functions beside the fake\n`);
 } catch (err) {

@@ -29,8 +29,8 @@ import { addPlayer, applyInput, createWorld, snapshotOf, stepWorld } from '../di
 
 const BACKENDS = (process.env.BENCH_HOST_BACKENDS ?? 'legacy,messages,sockets').split(',');
 const SIZES = (process.env.BENCH_HOST_SIZES ?? '8,64,250').split(',').map(Number);
-const WARMUP_TICKS = { 8: 120, 64: 120, 250: 60 };
-const MEASURED_TICKS = { 8: 500, 64: 300, 250: 120 };
+const WARMUP_TICKS = { 8: 100, 64: 100, 250: 40 };
+const MEASURED_TICKS = { 8: 300, 64: 240, 250: 80 };
 const TICK_MS = 1000 / 60;
 const GOALS = {
   64: { p50: 0.5, p99: 2 },
@@ -56,6 +56,7 @@ function peer(backend, peersDir) {
     session,
     net,
     crossings: () => Number(apiCalls()) + Number(net.nativeHelperCalls ?? 0),
+    helperCalls: () => Number(net.nativeHelperCalls ?? 0),
     counters: () => JSON.parse(counters()),
   };
 }
@@ -133,6 +134,8 @@ async function createArena(backend, n) {
     step: [],
     update: [],
     flush: [],
+    helpers: [],
+    receives: [],
     crossings: [],
     packetsIn: [],
     packetsOut: [],
@@ -154,6 +157,7 @@ function tick(arena, t, timed) {
   const part = parts[t % parts.length];
   const before = hostPeer.counters();
   const c0 = hostPeer.crossings();
+  const h0 = hostPeer.helperCalls();
   const t0 = performance.now();
   host.update();
   const s0 = performance.now();
@@ -171,6 +175,8 @@ function tick(arena, t, timed) {
   arena.update.push(s0 - t0);
   arena.flush.push(t1 - b1);
   arena.crossings.push(c1 - c0);
+  arena.helpers.push(hostPeer.helperCalls() - h0);
+  arena.receives.push(after.receiveCalls - before.receiveCalls);
   arena.packetsIn.push(after.datagramsReceived - before.datagramsReceived);
   arena.packetsOut.push(after.datagramsSent - before.datagramsSent);
 }
@@ -225,7 +231,7 @@ async function measure(n) {
       ticks,
       inputs_received_pct: Number(((got / expected) * 100).toFixed(2)),
     });
-    if (n === 64) {
+    if (n === Number(process.env.BENCH_CALLS_AT ?? 64)) {
       const calls = q(sorted(a.crossings), 0.5);
       const pin = q(sorted(a.packetsIn), 0.5);
       const pout = q(sorted(a.packetsOut), 0.5);
@@ -235,6 +241,8 @@ async function measure(n) {
         unit: 'crossings (median tick)',
         mean: r4(a.crossings.reduce((x, y) => x + y, 0) / a.crossings.length),
         max: Math.max(...a.crossings),
+        helper_calls: q(sorted(a.helpers), 0.5),
+        receive_calls: q(sorted(a.receives), 0.5),
         packets_in_per_tick: pin,
         packets_out_per_tick: pout,
         messages_in_per_tick: n,

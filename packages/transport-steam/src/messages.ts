@@ -57,6 +57,9 @@ export const RECEIVE_BATCH = 64;
 const SCRATCH_HEAD = 0;
 const SCRATCH_HEAD_WORD = SCRATCH_HEAD / 4;
 const SCRATCH_STAGE = 64;
+/** The views path's slabs, and the payload size up to which it copies byte by byte. */
+const VIEW_SLAB_BYTES = 64 * 1024;
+const SMALL_COPY = 32;
 /** A native address whose upper uint32 is below this fits a JS number exactly (< 2^53). */
 const NUMBER_ADDRESS_HI_LIMIT = 0x200000;
 
@@ -163,6 +166,10 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
   /** Native staging memory (second path), else `null` and every read goes through `koffi.decode`. */
   private readonly scratch: NativeScratch | null;
   private readonly slab = new ByteSlab();
+  /** Where the views path copies payloads (shared slabs, as slab.ts explains). */
+  private viewSlab = new ArrayBuffer(VIEW_SLAB_BYTES);
+  private viewSlabBytes = new Uint8Array(this.viewSlab);
+  private viewSlabAt = 0;
   /** Payloads staged in the scratch during one {@link pull}: start offsets, sizes and senders. */
   private readonly stagedAt = new Int32Array(RECEIVE_BATCH);
   private readonly stagedSize = new Int32Array(RECEIVE_BATCH);
@@ -357,14 +364,32 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
     else {
       const d = heap.find(dataLo + dataHi * 0x1_0000_0000, size);
       if (d < 0) return false;
-      data = this.slab.take(size);
-      data.set(new Uint8Array(heap.bytes.buffer, heap.bytes.byteOffset + d, size));
+      data = this.viewedCopy(heap.bytes, d, size);
     }
     // Packets staged by another path (if any) come first: order is kept.
     if (this.staged > 0) this.flush(q);
     q.push({ data, remoteSteamId: from });
     this.messagesReceived++;
     return true;
+  }
+
+  /**
+   * Copies `size` bytes at `from` in `bytes` into the views path's slab and returns them. The
+   * constructor, not `subarray` (V8 looks up a species constructor on every subarray call); short
+   * payloads byte by byte, which is cheaper than making a view to copy from.
+   */
+  private viewedCopy(bytes: Uint8Array, from: number, size: number): Uint8Array {
+    if (this.viewSlabAt + size > VIEW_SLAB_BYTES) {
+      this.viewSlab = new ArrayBuffer(VIEW_SLAB_BYTES);
+      this.viewSlabBytes = new Uint8Array(this.viewSlab);
+      this.viewSlabAt = 0;
+    }
+    const at = this.viewSlabAt;
+    const slab = this.viewSlabBytes;
+    if (size <= SMALL_COPY) for (let i = 0; i < size; i++) slab[at + i] = bytes[from + i]!;
+    else slab.set(new Uint8Array(bytes.buffer, bytes.byteOffset + from, size), at);
+    this.viewSlabAt = at + ((size + 7) & ~7);
+    return new Uint8Array(this.viewSlab, at, size);
   }
 
   /**

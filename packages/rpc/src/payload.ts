@@ -1,10 +1,12 @@
 /**
- * Reading one payload from a peer: the bounded msgpack pre-scan, the decode, then the schema. A
- * payload that fails any step is rejected (counted against the peer) and comes back as
- * {@link REJECTED}, so the frame dispatcher and the call table judge payloads the same way.
+ * Reading one payload from a peer: the bounded msgpack pre-scan (within the entry's decode limits),
+ * the decode, then the schema. A payload that fails any step is rejected (counted against the peer)
+ * and comes back as {@link REJECTED}, so the frame dispatcher and the call table judge payloads the
+ * same way. What decoding costs (the scan says) is charged to the peer's work budget of the update.
  * @packageDocumentation
  */
 import { Decoder } from './codec.js';
+import { SCAN_TOO_COMPLEX, type ScanLimits } from './msgpack-scan.js';
 import type { Peer } from './peer.js';
 import type { ProtocolEntry } from './protocol.js';
 import type { Reporter } from './report.js';
@@ -20,20 +22,28 @@ export class PayloadReader {
 
   constructor(private readonly reporter: Reporter) {}
 
-  /** The payload in `data[start, end)` of frame `name` from `peer`, or {@link REJECTED}. */
+  /**
+   * The payload in `data[start, end)` of frame `name` from `peer`, decoded within `limits`, or
+   * {@link REJECTED}.
+   */
   read(
     peer: Peer,
     schema: ProtocolEntry['schema'],
+    limits: ScanLimits,
     name: string,
     data: Uint8Array,
     start: number,
     end: number,
   ): unknown {
     const decoder = this.decoder;
-    if (!decoder.check(data, start, end)) {
-      this.reporter.reject(peer, peer.id, 'decodeFailed', name);
+    const cost = decoder.check(data, start, end, limits);
+    if (cost < 0) {
+      // The scan stopped at the limits: about an eighth of a decode per element it walked.
+      peer.enforcement.work -= cost === SCAN_TOO_COMPLEX ? limits.maxElements >>> 3 : 16;
+      this.reporter.reject(peer, peer.id, cost === SCAN_TOO_COMPLEX ? 'tooComplex' : 'decodeFailed', name);
       return REJECTED;
     }
+    peer.enforcement.work -= cost;
     let value: unknown;
     try {
       value = decoder.decode(data, start, end);

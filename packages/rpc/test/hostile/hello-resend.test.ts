@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { type Client, ConnectTimeoutError, connectToHost, createHost } from '../../src/index.js';
 import { failingSends, Kind, RawPeer } from '../../stress/lib/attacker.js';
 import { CONTROL, protocol, type TestProtocol } from '../helpers.js';
-import { drive, driveError, lobbyWorld } from '../lobby-helpers.js';
+import { drive, driveError, join, lobbyWorld } from '../lobby-helpers.js';
 
 describe('the hello is resent until the host answers', () => {
   it('first sends that fail until the peers find each other: the client still connects', async () => {
@@ -56,6 +56,50 @@ describe('the hello is resent until the host answers', () => {
     expect(hosted.host.peerIds).toEqual([friend.localSteamId]);
     // Refused as a stranger, never cooled down.
     expect(refused.every(([, reason]) => reason === 'notAccepted')).toBe(true);
+    net.dispose();
+  });
+
+  it('joinLobby, whose first hellos Steam refuses and then drops: the resend and the lobby flow do not race', async () => {
+    const world = await lobbyWorld(1);
+    const { net, hosted, hostPeer } = world;
+    const friend = world.friends[0]!;
+    const events: string[] = [];
+    hosted.host.events.on('peerJoined', () => events.push('joined'));
+    hosted.host.events.on('peerLeft', (_p, reason) => events.push(`left:${reason}`));
+    hosted.host.events.on('peerRefused', (_p, reason) => events.push(`refused:${reason}`));
+    const start = net.clock.now();
+    let hellosRefused = 0;
+    let hellosDropped = 0;
+    // Refused by Steam for 600 ms, then the next two hellos are lost on the way: the third gets in.
+    const network = failingSends(friend, (remote, data, _sendType, channel) => {
+      if (remote !== hostPeer.localSteamId || channel !== CONTROL || data[0] !== Kind.Hello) return null;
+      if (net.clock.now() - start >= 600) return null;
+      hellosRefused++;
+      return { reason: 'noConnection' };
+    });
+    const dropping = new Proxy(network, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop, target) as unknown;
+        if (prop !== 'sendP2PPacket') return value;
+        return (remote: SteamId, data: Uint8Array, sendType: number, channel = 0) => {
+          const isHello = remote === hostPeer.localSteamId && channel === CONTROL && data[0] === Kind.Hello;
+          if (isHello && net.clock.now() - start >= 600 && hellosDropped < 2) {
+            hellosDropped++;
+            return true;
+          }
+          return (value as (...a: unknown[]) => boolean)(remote, data, sendType, channel);
+        };
+      },
+    });
+    const joined = await join(world, friend, { network: dropping, timeoutMs: 10_000 });
+    expect(joined.client.state).toBe('connected');
+    expect(hellosDropped).toBe(2);
+    expect(hellosRefused).toBeGreaterThanOrEqual(2);
+    // One session, one join, nobody refused or cooled down on the way.
+    expect(events).toEqual(['joined']);
+    expect(hosted.host.peerIds).toEqual([friend.localSteamId]);
+    await net.advance(500);
+    expect(joined.client.state).toBe('connected');
     net.dispose();
   });
 

@@ -2,7 +2,8 @@
  * Reading one payload from a peer: the bounded msgpack pre-scan (within the entry's decode limits),
  * the decode, then the schema. A payload that fails any step is rejected (counted against the peer)
  * and comes back as {@link REJECTED}, so the frame dispatcher and the call table judge payloads the
- * same way. What decoding costs (the scan says) is charged to the peer's work budget of the update.
+ * same way. What decoding and validating cost (the scan says) is charged to the peer's work budget of
+ * the update.
  * @packageDocumentation
  */
 import { Decoder } from './codec.js';
@@ -11,6 +12,9 @@ import type { Peer } from './peer.js';
 import type { ProtocolEntry } from './protocol.js';
 import type { Reporter } from './report.js';
 import { validatePayload } from './schema.js';
+
+/** Work of validating a payload with its schema, per work unit of decoding it. */
+export const VALIDATE_WORK_FACTOR = 8;
 
 /** What {@link PayloadReader.read} returns for a payload it rejected (already counted). */
 export const REJECTED: unique symbol = Symbol('rejected');
@@ -43,7 +47,10 @@ export class PayloadReader {
       this.reporter.reject(peer, peer.id, cost === SCAN_TOO_COMPLEX ? 'tooComplex' : 'decodeFailed', name);
       return REJECTED;
     }
-    peer.enforcement.work -= cost;
+    // A schema walks what was decoded again, and at about eight times the cost of decoding it (measured
+    // with zod and valibot on small objects): the budget must count that too, or a flood of valid
+    // messages costs far more than the budget says.
+    peer.enforcement.work -= schema === null ? cost : cost * VALIDATE_WORK_FACTOR;
     let value: unknown;
     try {
       value = decoder.decode(data, start, end);

@@ -28,8 +28,10 @@ export interface ArenaOptions {
 /** What one phase measured. */
 export interface PhaseFigures {
   /**
-   * What each host `update()` cost: the process's CPU time during it, ms. On a machine other
-   * processes share, wall time also counts the time they took the CPU away ({@link PhaseFigures.updateWallMs}).
+   * What each host `update()` cost, ms: the smaller of the process's CPU time and the wall time
+   * during it. Both bound the main thread's own time from above: wall time also counts the time
+   * other processes of a shared machine took the CPU away ({@link PhaseFigures.updateWallMs}), and
+   * the process's CPU time also counts its other threads (the garbage collector's helpers).
    */
   readonly updateMs: number[];
   /** Host `update()` durations, wall-clock ms. */
@@ -191,7 +193,7 @@ export class Arena {
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
     this.figures.updateWallMs.push(wall);
-    this.figures.updateMs.push((cpu.user + cpu.system) / 1000);
+    this.figures.updateMs.push(Math.min(wall, (cpu.user + cpu.system) / 1000));
     for (const c of this.clients) if (c.state === 'connected') audit.guard('client.update', () => c.update());
   }
 

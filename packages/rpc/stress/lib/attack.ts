@@ -41,11 +41,11 @@ export interface AttackResult {
   readonly scenario: string;
   readonly attacks: string;
   readonly held: boolean;
-  /** Host `update()` p99 under attack: CPU time of the process during it, ms. */
+  /** Host `update()` p99 under attack, ms: the smaller of the process's CPU time and wall time during it. */
   readonly hostUpdateP99Ms: number;
   /** The same in wall-clock time (on a shared machine, also the time other processes took). */
   readonly hostUpdateWallP99Ms: number;
-  /** The largest host `update()` under attack (CPU ms). */
+  /** The largest host `update()` under attack (ms, as the p99). */
   readonly hostUpdateMaxMs: number;
   /** {@link AttackResult.hostUpdateP99Ms} in the calm baseline. */
   readonly baselineUpdateP99Ms: number;
@@ -76,8 +76,9 @@ export async function runScenario(scenario: Scenario, options: AttackOptions): P
   arena.phase();
   await arena.play(options.baselineMs ?? 4000);
   const baseline = arena.phase();
-  const heapBefore = heapUsed();
   const attack = await scenario.start(arena, options.scale ?? 1);
+  // After the start: what the attacker prepared (its packets) is not the host's memory.
+  const heapBefore = heapUsed();
   arena.phase();
   const started = clock.now();
   await arena.play(scenario.attackMs ?? options.attackMs ?? 6000, () => attack.tick());

@@ -15,6 +15,7 @@ import {
   ProtocolDefinitionError,
   typed,
 } from '../../src/index.js';
+import { VALIDATE_WORK_FACTOR } from '../../src/payload.js';
 import {
   emptyMapsBomb,
   emptyMapsInData,
@@ -174,6 +175,42 @@ describe("cost is not bytes: one peer's work per update() is bounded", () => {
     expect(Math.max(...perUpdate)).toBeLessThanOrEqual(3);
     expect(perUpdate.length).toBeGreaterThanOrEqual(33);
     expect(host.debugState().deferredPackets).toBe(0);
+    net.dispose();
+  });
+
+  it('validating counts too: a burst of small valid messages that a schema checks is spread over updates', async () => {
+    const net = new FakeSteamNetwork({ seed: 6 });
+    const hostPeer = net.createPeer();
+    // Only the work budget bounds this peer: rate limits far above the burst, a policy that never kicks.
+    const host = createHost({
+      network: hostPeer,
+      protocol,
+      clock: net.clock,
+      violationPolicy: () => false,
+      rateLimits: { messagesPerSecond: 1e9, bytesPerSecond: 1e12 },
+    });
+    const raw = new RawPeer(net, hostPeer.localSteamId);
+    raw.send(helloBytes(protocol.fingerprint), CONTROL);
+    for (let i = 0; i < 10 && !host.isConnected(raw.id); i++) {
+      await net.advance(10);
+      host.update();
+    }
+    const texts: string[] = [];
+    host.on('chat', (m) => texts.push(m.text));
+    // 2 000 chats (zod-validated) in one burst: cheap to decode, each costs its schema's run too.
+    for (let n = 0; n < 2000; n++) raw.frame(idOf('chat'), pack({ text: `m${n}` }), 0);
+    await net.advance(20);
+    const perUpdate: number[] = [];
+    for (let i = 0; i < 100 && texts.length < 2000; i++) {
+      const before = texts.length;
+      host.update();
+      perUpdate.push(texts.length - before);
+      await net.advance(1);
+    }
+    expect(texts).toEqual(Array.from({ length: 2000 }, (_, n) => `m${n}`));
+    // Decoding alone (a few units a chat) would let ~1 400 through one update; validation is counted.
+    expect(Math.max(...perUpdate)).toBeLessThanOrEqual(10_000 / VALIDATE_WORK_FACTOR / 4);
+    expect(perUpdate.length).toBeGreaterThanOrEqual(5);
     net.dispose();
   });
 

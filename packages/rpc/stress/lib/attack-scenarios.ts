@@ -379,11 +379,16 @@ export const SCENARIOS: readonly Scenario[] = [
       const pool = Array.from({ length: 4096 }, (_, i) => {
         const e = r.pick(entries);
         const k = r.int(4);
-        let body = k === 0 ? hostileValue(r) : k === 1 ? nearlyValid({ seq: 1, text: 'x' }, r) : r.pick(templates);
+        let body =
+          k === 0 ? hostileValue(r) : k === 1 ? nearlyValid({ seq: 1, text: 'x' }, r) : r.pick(templates);
         if (e.kind === 'request') body = [...varint(r.int(1000)), ...body];
         let data = dataPacket(e.reliable, i, [frame(e.id, body, r.chance(0.5))]);
         if (r.chance(0.3)) data = mutate(data, r);
-        return { data, channel: r.chance(0.9) ? e.channel : r.pick([0, 1, 2, 3, 4, 9, CONTROL]), sendType: e.sendType };
+        return {
+          data,
+          channel: r.chance(0.9) ? e.channel : r.pick([0, 1, 2, 3, 4, 9, CONTROL]),
+          sendType: e.sendType,
+        };
       });
       let next = 0;
       return {

@@ -18,7 +18,7 @@ import {
   TooManyPendingRequestsError,
   ValidationError,
 } from './errors.js';
-import type { EndpointConfig } from './options.js';
+import { describeValue, type EndpointConfig, MAX_TIMER_MS } from './options.js';
 import type { Outbox } from './outbox.js';
 import { type PayloadReader, REJECTED } from './payload.js';
 import type { Peer, PendingCall } from './peer.js';
@@ -76,13 +76,21 @@ export class CallTable implements RequestSink {
       if (this.state.closed) return reject(new ClosedError());
       if (peer === undefined || peer.state !== 'connected')
         return reject(new DisconnectedError(peerId, 'not connected'));
-      const timeoutMs = options?.timeoutMs ?? entry.timeoutMs;
-      if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+      const given = options?.timeoutMs;
+      const timeoutMs = given === undefined ? entry.timeoutMs : given;
+      if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !(timeoutMs <= MAX_TIMER_MS)) {
         return reject(
-          new RpcArgumentError('timeoutMs', 'timeoutMs must be a positive number of milliseconds.'),
+          new RpcArgumentError(
+            'timeoutMs',
+            `timeoutMs must be a number of milliseconds above 0, at most ${MAX_TIMER_MS}, not ${describeValue(timeoutMs)}.`,
+          ),
         );
       }
       const signal = options?.signal;
+      if (signal !== undefined && !(signal instanceof AbortSignal))
+        return reject(
+          new RpcArgumentError('signal', `signal must be an AbortSignal, not ${describeValue(signal)}.`),
+        );
       if (signal?.aborted) return reject(new RequestAbortedError(entry.name, signal.reason));
       const max = this.config.maxPendingRequests;
       if (peer.pending.size >= max) return reject(new TooManyPendingRequestsError(entry.name, max));
@@ -190,6 +198,7 @@ export class CallTable implements RequestSink {
       outbox.encoder.encode(value);
       bodyLen = outbox.encoder.end - outbox.encoder.start + varintSize(callId);
       outbox.checkSize(entry.name, true, RESPONSE_OK_ID, bodyLen);
+      outbox.checkComplexity(entry);
     } catch (error) {
       this.reporter.error(error, peer.id, entry.name);
       this.respondError(
@@ -257,7 +266,15 @@ export class CallTable implements RequestSink {
     }
     const entry = call.entry;
     if (id === RESPONSE_OK_ID) {
-      const value = this.payloads.read(peer, entry.responseSchema, entry.name, data, bodyStart, end);
+      const value = this.payloads.read(
+        peer,
+        entry.responseSchema,
+        entry.limits,
+        entry.name,
+        data,
+        bodyStart,
+        end,
+      );
       if (value === REJECTED) {
         call.reject(
           new ValidationError(entry.name, [
@@ -269,7 +286,7 @@ export class CallTable implements RequestSink {
       }
       return;
     }
-    const value = this.payloads.read(peer, null, entry.name, data, bodyStart, end);
+    const value = this.payloads.read(peer, null, entry.limits, entry.name, data, bodyStart, end);
     if (
       Array.isArray(value) &&
       value.length === 2 &&

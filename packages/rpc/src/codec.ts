@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { Packr, RESET_BUFFER_MODE, REUSE_BUFFER_MODE, Unpackr } from 'msgpackr';
-import { scanMsgpack } from './msgpack-scan.js';
+import { type ScanLimits, scanMsgpack } from './msgpack-scan.js';
 
 /**
  * The encoder: records off, minimal map headers, `undefined` properties left out (as JSON does).
@@ -44,6 +44,8 @@ export class Encoder {
   start = 0;
   /** End of the last encoding in {@link Encoder.bytes}. */
   end = 0;
+  /** The last encoding is one flat map of scalars (nesting 1), written without msgpackr. */
+  isFlat = false;
   /** {@link Encoder.view}'s cache for the current encoding. */
   private slice: Uint8Array | null = null;
   /** The Buffer msgpackr returned last, and our plain view of it. */
@@ -64,7 +66,8 @@ export class Encoder {
    */
   encode(value: unknown): void {
     this.slice = null;
-    if (this.encodeFlat(value)) return;
+    this.isFlat = this.encodeFlat(value);
+    if (this.isFlat) return;
     const out = packr.pack(value, PACK_MODE) as unknown as Uint8Array & { start: number; end: number };
     // msgpackr hands back its own Node Buffer; a plain Uint8Array view of it (made again only when
     // msgpackr grows its buffer) keeps `subarray`/`set` on V8's fast typed-array paths, where
@@ -202,14 +205,17 @@ export class Decoder {
   /** The range argument of every unpack, reused (msgpackr reads `start`/`end` and keeps nothing). */
   private readonly range = { start: 0, end: 0 };
 
-  /** True when `buf[start, end)` holds one msgpack value safe to decode (see `msgpack-scan.ts`). */
-  check(buf: Uint8Array, start: number, end: number): boolean {
-    return scanMsgpack(buf, start, end);
+  /**
+   * Whether `buf[start, end)` holds one msgpack value safe to decode within `limits`, and at what
+   * cost (see `scanMsgpack` in `msgpack-scan.ts`): the work, or `SCAN_INVALID` / `SCAN_TOO_COMPLEX`.
+   */
+  check(buf: Uint8Array, start: number, end: number, limits: ScanLimits): number {
+    return scanMsgpack(buf, start, end, limits);
   }
 
   /**
    * Decodes the msgpack value in `buf[start, end)`. Call only after {@link Decoder.check} accepted
-   * the same range.
+   * the same range (returned a cost, not a negative answer).
    * @throws whatever msgpackr throws (callers treat it as a decode rejection).
    */
   decode(buf: Uint8Array, start: number, end: number): unknown {

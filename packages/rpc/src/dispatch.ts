@@ -138,7 +138,7 @@ export class Dispatcher {
       peer.latestSeq[idx] = seq;
       peer.latestSerial[idx] = peer.packetSerial;
     }
-    const value = this.payloads.read(peer, entry.schema, name, data, start, end);
+    const value = this.payloads.read(peer, entry.schema, entry.limits, name, data, start, end);
     if (value === REJECTED) return;
     if (entry.kind === 'message') this.dispatchMessage(peer, entry, value);
     else this.requests.handleRequest(peer, entry, callId, value);

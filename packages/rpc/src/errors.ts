@@ -57,6 +57,33 @@ export class MessageTooLargeError extends RpcError {
   }
 }
 
+/** What {@link MessageTooComplexError} reports of the limits a payload passed. */
+export interface DecodeLimitsInForce {
+  readonly maxElements: number;
+  readonly maxDepth: number;
+  readonly maxMapKeys: number;
+  readonly maxStringBytes: number;
+}
+
+/**
+ * A payload is over its declaration's decode limits (elements, nesting, keys per map, string bytes):
+ * the receiver would refuse it, so it is not sent.
+ */
+export class MessageTooComplexError extends RpcError {
+  /** The message or request name. */
+  readonly messageName: string;
+  /** The limits it passed. */
+  readonly limits: DecodeLimitsInForce;
+  constructor(messageName: string, limits: DecodeLimitsInForce) {
+    super(
+      'MESSAGE_TOO_COMPLEX',
+      `Message '${messageName}' is over its decode limits (maxElements ${limits.maxElements}, maxDepth ${limits.maxDepth}, maxMapKeys ${limits.maxMapKeys}, maxStringBytes ${limits.maxStringBytes}); send less, or raise the limits in its declaration.`,
+    );
+    this.messageName = messageName;
+    this.limits = limits;
+  }
+}
+
 /** A payload could not be encoded with msgpack (a function, a symbol, a cycle…). */
 export class EncodeError extends RpcError {
   /** The message or request name. */
@@ -199,20 +226,42 @@ export class ConnectionRefusedError extends RpcError {
   }
 }
 
+/** What a client saw of its host while it tried to connect (see {@link ConnectTimeoutError}). */
+export interface ConnectAttempt {
+  /** Hellos the client tried to send (it resends until the host answers). */
+  readonly hellosTried: number;
+  /** Of those, how many Steam took (`sendP2PPacket` returned true). */
+  readonly hellosSent: number;
+  /** Whether anything at all came back from the host. */
+  readonly heardFromHost: boolean;
+}
+
 /** The host did not welcome us within the connect timeout. */
 export class ConnectTimeoutError extends RpcError {
   /** The host we tried. */
   readonly host: SteamId;
   /** The timeout that elapsed, in milliseconds. */
   readonly timeoutMs: number;
-  constructor(host: SteamId, timeoutMs: number) {
+  /** Hellos tried and sent, and whether the host was heard (absent when unknown). */
+  readonly attempt: ConnectAttempt | undefined;
+  constructor(host: SteamId, timeoutMs: number, attempt?: ConnectAttempt) {
     super(
       'CONNECT_TIMEOUT',
-      `Host ${host} did not answer within ${timeoutMs} ms; check that it is running and accepts this peer.`,
+      `Host ${host} did not welcome us within ${timeoutMs} ms: ${explainAttempt(attempt)}`,
     );
     this.host = host;
     this.timeoutMs = timeoutMs;
+    this.attempt = attempt;
   }
+}
+
+function explainAttempt(attempt: ConnectAttempt | undefined): string {
+  if (attempt === undefined) return 'check that it is running and accepts this peer.';
+  if (attempt.hellosSent === 0)
+    return `Steam refused all ${attempt.hellosTried} hellos; check that Steam's networking is up and the host's SteamID is right.`;
+  if (!attempt.heardFromHost)
+    return `${attempt.hellosSent} of ${attempt.hellosTried} hellos were sent and nothing came back; check that the host is running and accepts this peer (a lobby member, not cooling down after a kick).`;
+  return `${attempt.hellosSent} hellos were sent and the host answered, but never welcomed us; check the host's logs (authenticate, maxPeers).`;
 }
 
 /** Connecting failed at the Steam level (session connect-fail) before the handshake completed. */
@@ -225,6 +274,19 @@ export class ConnectFailedError extends RpcError {
     super('CONNECT_FAILED', `Steam could not reach host ${host} (P2PSessionError ${sessionError}).`);
     this.host = host;
     this.sessionError = sessionError;
+  }
+}
+
+/** The client left its host because the host broke the protocol (its violation policy said so). */
+export class HostViolationsError extends RpcError {
+  /** The host. */
+  readonly host: SteamId;
+  constructor(host: SteamId) {
+    super(
+      'HOST_VIOLATIONS',
+      `Host ${host} sent data this client refuses (see the rejected events), so the client left; the host may run another build of the protocol, or be hostile.`,
+    );
+    this.host = host;
   }
 }
 

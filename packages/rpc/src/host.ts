@@ -15,6 +15,7 @@ import { DisconnectedError, RpcArgumentError } from './errors.js';
 import type { CommonEvents, DisconnectReason } from './events.js';
 import { HostHandshake, type HostOptions, type RefuseReason } from './host-handshake.js';
 import type { LocalClientLink, LocalHostLink } from './loopback.js';
+import { describeValue } from './options.js';
 import type { Protocol } from './protocol.js';
 import type { PeerStats } from './stats.js';
 import type {
@@ -31,6 +32,12 @@ import type {
 } from './types.js';
 
 export type { HostOptions, RefuseReason };
+
+/** Options of {@link Host.kick}. */
+export interface KickOptions {
+  /** Refuse the peer for `kickCooldownMs` afterwards (default true). */
+  cooldown?: boolean;
+}
 
 /** Events of a {@link Host}. */
 export type HostEvents = CommonEvents & {
@@ -223,9 +230,16 @@ export class Host<P extends Protocol = Protocol> {
 
   /**
    * Removes `peer`: it receives a goodbye with `code` and gets `disconnected('kicked', code)`;
-   * `peerLeft(peer, 'kicked', code)` fires here. Returns false when `peer` was not connected.
+   * `peerLeft(peer, 'kicked', code)` fires here. The peer is then refused for `kickCooldownMs`,
+   * unless `options.cooldown` is false (a peer removed for a reason that is not its fault, e.g. it
+   * vanished from the lobby, may come straight back). Returns false when `peer` was not connected.
+   * @throws {@link RpcArgumentError} when `code` is not a string or `options.cooldown` not a boolean.
    */
-  kick(peer: SteamId, code = 'kicked'): boolean {
+  kick(peer: SteamId, code = 'kicked', options?: KickOptions): boolean {
+    if (typeof code !== 'string') throw new RpcArgumentError('code', 'code must be a string.');
+    const cooldown = options?.cooldown === undefined ? true : options.cooldown;
+    if (typeof cooldown !== 'boolean')
+      throw new RpcArgumentError('cooldown', `cooldown must be a boolean, not ${describeValue(cooldown)}.`);
     const endpoint = this.#endpoint;
     const p = endpoint.peers.get(peer);
     if (p === undefined || p.state === 'closed') return false;
@@ -236,7 +250,7 @@ export class Host<P extends Protocol = Protocol> {
       return true;
     }
     endpoint.removePeer(p, 'kicked', code, { reason: 'kicked', detail: code });
-    this.#handshake.coolDown(peer);
+    if (cooldown) this.#handshake.coolDown(peer);
     return true;
   }
 

@@ -7,7 +7,9 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { P2PSend } from '@steamwire/transport-steam';
+import { checkDecodeLimits, type DecodeLimits, resolveDecodeLimits } from './decode-limits.js';
 import { ProtocolDefinitionError } from './errors.js';
+import type { ScanLimits } from './msgpack-scan.js';
 
 /** The four Steam send types by name (`EP2PSend`). */
 export type SendTypeName = 'unreliable' | 'unreliableNoDelay' | 'reliable' | 'reliableWithBuffering';
@@ -36,6 +38,8 @@ export interface MessageOptions<F extends Direction = Direction> {
    * that peer is dropped, so a handler never goes back in time. Default `'none'`.
    */
   ordering?: 'latest' | 'none';
+  /** What one payload may cost to decode (default: the protocol's, else `DEFAULT_DECODE_LIMITS`). */
+  limits?: DecodeLimits;
 }
 
 /** How a request is declared (everything but its payloads). Requests always travel reliably. */
@@ -48,6 +52,14 @@ export interface RequestOptions<F extends Direction = Direction> {
   send?: 'reliable' | 'reliableWithBuffering';
   /** Default timeout of a call, in milliseconds (default 10 000). */
   timeoutMs?: number;
+  /** What the request and its response may each cost to decode (default: the protocol's). */
+  limits?: DecodeLimits;
+}
+
+/** Options of {@link defineProtocol}. */
+export interface ProtocolOptions {
+  /** Decode limits of every entry that declares none (default `DEFAULT_DECODE_LIMITS`). */
+  limits?: DecodeLimits;
 }
 
 /** Default request timeout when a declaration gives none. */
@@ -65,6 +77,8 @@ export interface MessageDef<In = unknown, Out = In, F extends Direction = Direct
   readonly channel: number;
   readonly send: SendTypeName;
   readonly ordering: 'latest' | 'none';
+  /** The decode limits as declared (unset: the protocol's). */
+  readonly limits?: DecodeLimits;
   /** Type carrier only; never set at runtime. */
   readonly __types?: { readonly in: In; readonly out: Out };
 }
@@ -86,6 +100,8 @@ export interface RequestDef<
   readonly channel: number;
   readonly send: 'reliable' | 'reliableWithBuffering';
   readonly timeoutMs: number;
+  /** The decode limits as declared (unset: the protocol's). */
+  readonly limits?: DecodeLimits;
   /** Type carrier only; never set at runtime. */
   readonly __types?: {
     readonly reqIn: ReqIn;
@@ -168,6 +184,7 @@ export function message(
     channel: options.channel,
     send: options.send,
     ordering: options.ordering ?? 'none',
+    limits: options.limits,
   });
 }
 
@@ -212,6 +229,7 @@ export function request(
     channel: options.channel,
     send: options.send ?? 'reliable',
     timeoutMs: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    limits: options.limits,
   });
 }
 
@@ -242,6 +260,8 @@ export interface ProtocolEntry {
   readonly responseSchema: StandardSchemaV1 | null;
   /** Default timeout (requests only; 0 for messages). */
   readonly timeoutMs: number;
+  /** What one payload (a request's and its response's alike) may cost to decode. */
+  readonly limits: ScanLimits;
 }
 
 /** A defined protocol: the declarations plus derived ids, channels and fingerprint. */
@@ -259,6 +279,8 @@ export interface Protocol<D extends ProtocolDefinitions = ProtocolDefinitions> {
   readonly fingerprint: string;
   /** The entry for `name`, or `undefined`. */
   entry(name: string): ProtocolEntry | undefined;
+  /** Decode limits of entries that declare none (`defineProtocol`'s `limits`, over the defaults). */
+  readonly limits: ScanLimits;
 }
 
 const SEND_NAMES = new Set<string>(Object.keys(SEND_TYPES));
@@ -290,8 +312,10 @@ function checkDefinition(name: string, def: AnyDefinition): void {
     if (def.send !== 'reliable' && def.send !== 'reliableWithBuffering') {
       fail('a request travels reliably (send: reliable or reliableWithBuffering)');
     }
-    if (!(def.timeoutMs > 0) || !Number.isFinite(def.timeoutMs)) fail('timeoutMs must be a positive number');
+    if (!(def.timeoutMs > 0) || !(def.timeoutMs <= 0x7fffffff))
+      fail('timeoutMs must be a number of milliseconds above 0, at most 2147483647');
   }
+  checkDecodeLimits(def.limits, `Protocol entry '${name}'`, name);
 }
 
 /** 53-bit string hash (cyrb53): stable, fast, and plenty to tell protocols apart. */
@@ -313,13 +337,23 @@ function hash53(text: string): string {
  * name, so both sides agree without exchanging a table) and the fingerprint.
  * @throws {@link ProtocolDefinitionError} for an invalid declaration.
  */
-export function defineProtocol<const D extends ProtocolDefinitions>(definitions: D): Protocol<D> {
+export function defineProtocol<const D extends ProtocolDefinitions>(
+  definitions: D,
+  options?: ProtocolOptions,
+): Protocol<D> {
   if (definitions === null || typeof definitions !== 'object') {
     throw new ProtocolDefinitionError(
       undefined,
       'defineProtocol() takes an object of message()/request() declarations.',
     );
   }
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new ProtocolDefinitionError(
+      undefined,
+      'defineProtocol(definitions, options): options must be an object.',
+    );
+  }
+  checkDecodeLimits(options?.limits, 'defineProtocol()', undefined);
   // Plain code-unit order (not localeCompare) so every machine derives the same ids.
   const names = Object.keys(definitions).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (names.length > MAX_ENTRIES) {
@@ -348,6 +382,7 @@ export function defineProtocol<const D extends ProtocolDefinitions>(definitions:
       schema: def.schema,
       responseSchema: def.kind === 'request' ? def.responseSchema : null,
       timeoutMs: def.kind === 'request' ? def.timeoutMs : 0,
+      limits: resolveDecodeLimits(def.limits, options?.limits),
     });
   });
   const canonical = entries
@@ -360,5 +395,6 @@ export function defineProtocol<const D extends ProtocolDefinitions>(definitions:
     channels: Object.freeze(channels),
     fingerprint: hash53(`steamwire-rpc/1;${canonical}`),
     entry: (name: string) => byName.get(name),
+    limits: resolveDecodeLimits(undefined, options?.limits),
   });
 }

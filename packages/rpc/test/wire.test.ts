@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { Packr, pack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { Decoder, Encoder } from '../src/codec.js';
+import { DEFAULT_DECODE_LIMITS } from '../src/decode-limits.js';
 import { scanMsgpack } from '../src/msgpack-scan.js';
 import { VarintReader, varintSize, writeVarint } from '../src/wire.js';
 
 const scan = (bytes: Uint8Array | number[]) => {
   const b = bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes);
-  return scanMsgpack(b, 0, b.length);
+  return scanMsgpack(b, 0, b.length, DEFAULT_DECODE_LIMITS) >= 0;
 };
 const encoder = new Encoder();
 /** Encodes `v` and returns a copy of the bytes. */

@@ -1,8 +1,8 @@
 /**
  * The client's connection to its host: the hello (with the optional auth payload), the connect
  * timeout and `AbortSignal`, the host's welcome or refusal, the host's data that overtakes its
- * welcome (held, then replayed), and how the client's life ends. Also the public
- * {@link ConnectOptions} and {@link ClientState}.
+ * welcome (held, then replayed), and how the client's life ends. Also the public {@link ClientState}
+ * (the public `ConnectOptions` live in `client.ts`, next to the client they configure).
  * @packageDocumentation
  */
 import type { SteamId } from '@steamwire/transport-steam';
@@ -19,20 +19,18 @@ import {
 } from './errors.js';
 import type { DisconnectReason } from './events.js';
 import type { LocalHostLink } from './loopback.js';
-import type { EndpointOptions } from './options.js';
 import type { Peer } from './peer.js';
-import type { Protocol } from './protocol.js';
 
-/** Options of `connectToHost`. */
-export interface ConnectOptions<P extends Protocol> extends EndpointOptions<P> {
-  /** The host's SteamID. */
-  host: SteamId;
+/** What the handshake reads of `connectToHost`'s options (`ConnectOptions`, in `client.ts`). */
+export interface HandshakeOptions {
   /** Sent with the hello and given to the host's `authenticate` hook (msgpack, at most 4 KiB). */
   auth?: unknown;
   /** Give up when the host has not welcomed us within this (default 10 000 ms). */
   timeoutMs?: number;
   /** Abort connecting. */
   signal?: AbortSignal;
+  /** The interval of the updates that run while connecting (default 16 ms). */
+  tickMs?: number;
 }
 
 /**
@@ -82,7 +80,7 @@ export class ClientHandshake {
   ) {}
 
   /** Sends the hello and starts the connect timeout; `done` settles once, with null on welcome. */
-  begin(options: ConnectOptions<Protocol>, done: (error: Error | null) => void): void {
+  begin(options: HandshakeOptions, done: (error: Error | null) => void): void {
     const endpoint = this.endpoint;
     const timeoutMs = options.timeoutMs ?? 10_000;
     if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {

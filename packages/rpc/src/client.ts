@@ -16,13 +16,14 @@ import {
   ClientHandshake,
   type ClientInternals,
   type ClientState,
-  type ConnectOptions,
+  type HandshakeOptions,
 } from './client-handshake.js';
 import type { EndpointDebugState } from './debug-state.js';
 import { Endpoint } from './endpoint.js';
 import { ClosedError, DisconnectedError, RpcArgumentError } from './errors.js';
 import type { CommonEvents, DisconnectReason } from './events.js';
 import type { LocalHostLink } from './loopback.js';
+import type { EndpointOptions } from './options.js';
 import type { Peer } from './peer.js';
 import type { Protocol } from './protocol.js';
 import type { PeerStats } from './stats.js';
@@ -39,7 +40,25 @@ import type {
   SendableMessages,
 } from './types.js';
 
-export type { ClientState, ConnectOptions };
+export type { ClientState };
+
+/** Options of {@link connectToHost}. */
+export interface ConnectOptions<P extends Protocol> extends EndpointOptions<P>, HandshakeOptions {
+  /** The host's SteamID. */
+  host: SteamId;
+  /**
+   * Registers handlers before anything can arrive: called once, synchronously, with the client,
+   * before the hello leaves. What the host sends as the client joins (a "joined" line, the state
+   * of the match, a request to the new player) is handled as soon as the welcome is in, which is
+   * before `connectToHost` resolves: handlers registered after `await` would miss it.
+   * A throw rejects `connectToHost` with that error, before anything is sent to the host.
+   *
+   * ```ts
+   * const client = await connectToHost({ network, protocol, host, setup: (c) => c.on('chat', show) });
+   * ```
+   */
+  setup?: (client: Client<P>) => void;
+}
 
 /** Events of a {@link Client}. */
 export type ClientEvents = CommonEvents & {
@@ -128,7 +147,19 @@ export class Client<P extends Protocol = Protocol> {
     this.hostId = options.host;
     this.#hostPeer = endpoint.addPeer(this.hostId, null);
     this.#handshake = new ClientHandshake(endpoint, this.#hostPeer, options.tickMs !== undefined);
-    if (internals?.connected !== undefined) this.#handshake.begin(options, internals.connected);
+    const connected = internals?.connected;
+    if (connected === undefined) return;
+    if (options.setup !== undefined) {
+      try {
+        options.setup(this);
+      } catch (error) {
+        // Nothing was sent yet: the client just ends, and connecting fails with the setup's error.
+        this.#handshake.fail(error as Error);
+        connected(error as Error);
+        return;
+      }
+    }
+    this.#handshake.begin(options, connected);
   }
 
   /** Where this client is in its life. */

@@ -7,8 +7,8 @@
  */
 import type { P2PNetworking, SteamId, TypedEmitter } from '@steamwire/transport-steam';
 import type { CallOptions } from './call-table.js';
-import { Client } from './client.js';
-import { CLIENT_INTERNALS, type ClientInternals, type ConnectOptions } from './client-handshake.js';
+import { Client, type ConnectOptions } from './client.js';
+import { CLIENT_INTERNALS, type ClientInternals } from './client-handshake.js';
 import type { EndpointDebugState } from './debug-state.js';
 import { Endpoint } from './endpoint.js';
 import { DisconnectedError, RpcArgumentError } from './errors.js';

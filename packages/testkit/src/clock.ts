@@ -200,10 +200,10 @@ export class VirtualClock implements TestClock {
   }
 
   /**
-   * {@inheritDoc TestClock.run}
-   *
-   * Timers fire one at a time, as in {@link VirtualClock.advance}, and the promise is looked at after
-   * each: time stops at the timer that settled it.
+   * Lets virtual time pass until `promise` settles, then settles the same way. Timers fire one at a
+   * time, as in {@link VirtualClock.advance}, and the promise is looked at after each: time stops at
+   * the timer that settled it.
+   * @throws RunLimitError when it is still pending after `limitMs` of virtual time.
    */
   run<T>(promise: PromiseLike<T>, options?: RunOptions): Promise<T> {
     let limitMs: number;

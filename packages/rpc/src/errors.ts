@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 import type { SteamId } from '@steamwire/transport-steam';
+import { UnencodableValue } from './msgpack-write.js';
 
 /** Base class of every rpc error. `code` is stable across versions. */
 export class RpcError extends Error {
@@ -57,15 +58,30 @@ export class MessageTooLargeError extends RpcError {
   }
 }
 
-/** A payload could not be encoded with msgpack (a function, a symbol, a cycle…). */
+/**
+ * A payload holds something that would not arrive as itself (a function, a symbol, `undefined` in
+ * an array, a Map, a Set, a class instance, a bigint beyond 64 bits, a cycle…; see "What survives
+ * the wire" in the rpc README). Thrown at the send, before anything is queued.
+ */
 export class EncodeError extends RpcError {
   /** The message or request name. */
   readonly messageName: string;
+  /** Where the value is in the payload, e.g. `payload.players[3].onHit` (`undefined` when unknown). */
+  readonly path: string | undefined;
+  /** What is wrong with it, e.g. `is a function, which cannot travel` (`undefined` when unknown). */
+  readonly problem: string | undefined;
   constructor(messageName: string, cause: unknown) {
-    super('ENCODE_FAILED', `Message '${messageName}' could not be encoded with msgpack; send plain data.`, {
-      cause,
-    });
+    const where = cause instanceof UnencodableValue ? cause : undefined;
+    super(
+      'ENCODE_FAILED',
+      where === undefined
+        ? `Message '${messageName}' could not be encoded with msgpack; send plain data.`
+        : `Message '${messageName}' cannot be sent: ${where.path} ${where.problem}. Send plain data (see "What survives the wire" in the rpc README).`,
+      { cause },
+    );
     this.messageName = messageName;
+    this.path = where?.path;
+    this.problem = where?.problem;
   }
 }
 

@@ -108,3 +108,4 @@ export type {
   SendableName,
   Side,
 } from './types.js';
+export type { WireChecked, WireProblem, WireValue } from './wire-value.js';

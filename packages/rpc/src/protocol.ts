@@ -8,6 +8,7 @@
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { P2PSend } from '@steamwire/transport-steam';
 import { ProtocolDefinitionError } from './errors.js';
+import type { WireChecked } from './wire-value.js';
 
 /** The four Steam send types by name (`EP2PSend`). */
 export type SendTypeName = 'unreliable' | 'unreliableNoDelay' | 'reliable' | 'reliableWithBuffering';
@@ -134,7 +135,8 @@ function schemaOrNull(value: StandardSchemaV1): StandardSchemaV1 | null {
 /**
  * Declares a one-way message: its payload (a Standard Schema such as zod, valibot or arktype,
  * validated on receipt, or {@link typed} for a type-only payload) and how it travels. The payload
- * type and the direction are inferred, so the compiler checks what each side sends.
+ * type and the direction are inferred, so the compiler checks what each side sends. A payload type
+ * holding what cannot travel (a function, a Map…; see `WireProblem`) does not compile.
  *
  * ```ts
  * input: message(typed<Input>(), { from: 'client', channel: 1, send: 'unreliableNoDelay' }),
@@ -142,7 +144,7 @@ function schemaOrNull(value: StandardSchemaV1): StandardSchemaV1 | null {
  * ```
  */
 export function message<S extends StandardSchemaV1, const F extends Direction>(
-  schema: S,
+  schema: S & WireChecked<StandardSchemaV1.InferInput<S>>,
   options: MessageOptions<F>,
 ): MessageDef<StandardSchemaV1.InferInput<S>, StandardSchemaV1.InferOutput<S>, F> {
   if (!isSchema(schema)) {
@@ -176,8 +178,8 @@ export function message<S extends StandardSchemaV1, const F extends Direction>(
  * ```
  */
 export function request<Q extends StandardSchemaV1, R extends StandardSchemaV1, const F extends Direction>(
-  requestSchema: Q,
-  responseSchema: R,
+  requestSchema: Q & WireChecked<StandardSchemaV1.InferInput<Q>>,
+  responseSchema: R & WireChecked<StandardSchemaV1.InferInput<R>>,
   options: RequestOptions<F>,
 ): RequestDef<
   StandardSchemaV1.InferInput<Q>,

@@ -51,6 +51,11 @@ describe('compiler messages', () => {
       'a response literal the declaration does not allow',
       `Type '"later"' is not assignable to type '"taken" | "not your turn"'`,
     ],
+    ['a function in a payload type', `'this payload cannot travel': { onHit: "cannot travel: a function"; }`],
+    [
+      'a Map in a payload type',
+      `{ scores: "cannot travel: a Map; send a plain object or [key, value] pairs"; }`,
+    ],
   ];
 
   it.each(cases)('%s: one short error that says so', (label, expected) => {
@@ -59,7 +64,7 @@ describe('compiler messages', () => {
     const text = found![0]!;
     expect(text).toContain(expected);
     // Short, and without the protocol's declarations spelled out.
-    expect(text.length).toBeLessThan(500);
+    expect(text.length).toBeLessThan(600);
     expect(text).not.toMatch(/MessageDef<|RequestDef<|Protocol<|type 'never'/);
   });
 

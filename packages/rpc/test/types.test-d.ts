@@ -16,6 +16,7 @@ import {
   request,
   type SendableMessages,
   typed,
+  type WireProblem,
 } from '../src/index.js';
 import { createTestMatch } from '../src/testing.js';
 
@@ -176,5 +177,67 @@ describe('compile errors', () => {
     message<Input>({ from: 'client', channel: 1, send: 'unreliable' });
     // @ts-expect-error declare type-only payloads with request(typed<Req>(), typed<Res>(), options)
     request<BuyReq, BuyRes>({ from: 'client', channel: 0 });
+  });
+});
+
+describe('payload types that would not arrive as themselves do not compile', () => {
+  const options = { from: 'client', channel: 0, send: 'reliable' } as const;
+  interface Tree {
+    value: number;
+    children: Tree[];
+  }
+  class Vec {
+    x = 0;
+    length() {
+      return this.x;
+    }
+  }
+
+  it('refuses functions, Maps, Sets, other binary, undefined in arrays, Buffers, methods', () => {
+    // @ts-expect-error a function cannot travel
+    message(typed<{ onHit: () => void }>(), options);
+    // @ts-expect-error a Map arrives as a plain object
+    message(typed<{ scores: Map<string, number> }>(), options);
+    // @ts-expect-error a Set
+    message(typed<{ seen: Set<number> }>(), options);
+    // @ts-expect-error binary data other than a Uint8Array
+    message(typed<{ samples: Float32Array }>(), options);
+    // @ts-expect-error undefined inside an array
+    message(typed<(number | undefined)[]>(), options);
+    // @ts-expect-error a Buffer arrives as a plain Uint8Array
+    message(typed<{ raw: Buffer }>(), options);
+    // @ts-expect-error a class with methods: the methods stay behind
+    message(typed<{ at: Vec }>(), options);
+    // @ts-expect-error undefined as the whole payload
+    message(typed<undefined>(), options);
+    // @ts-expect-error a schema whose input is a Map
+    message(z.object({ scores: z.map(z.string(), z.number()) }), options);
+    // @ts-expect-error a response holding a function
+    request(typed<{ q: string }>(), typed<{ answer: () => string }>(), { from: 'client', channel: 0 });
+  });
+
+  it('takes everything that travels, optional properties, recursion and unknown', () => {
+    message(
+      typed<{
+        id: bigint;
+        at: Date;
+        bytes: Uint8Array;
+        nick?: string;
+        tree: Tree;
+        extra: unknown;
+        n: null;
+      }>(),
+      options,
+    );
+    message(typed<readonly [number, string]>(), options);
+    message(typed<Record<string, number[]>>(), options);
+    message(z.object({ at: z.date(), id: z.bigint() }), options);
+    expectTypeOf<WireProblem<Input>>().toBeNever();
+    expectTypeOf<WireProblem<{ onHit: () => void; hp: number }>>().toEqualTypeOf<{
+      onHit: 'cannot travel: a function';
+    }>();
+    expectTypeOf<WireProblem<{ list: { f: () => void }[] }>>().toEqualTypeOf<{
+      list: { f: 'cannot travel: a function' }[];
+    }>();
   });
 });

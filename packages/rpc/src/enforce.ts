@@ -140,6 +140,12 @@ export class PeerEnforcement {
   readonly messageBucket: TokenBucket;
   /** Received bytes per second (whole packets). */
   readonly byteBucket: TokenBucket;
+  /**
+   * Answers to refused requests, at the peer's own message rate: refusals that got past the
+   * message budget are bounded by it already, and this keeps those refused for exceeding it
+   * (`rateLimited`) from being answered one for one.
+   */
+  readonly answerBucket: TokenBucket;
   /** Rejections by reason, indexed like {@link RejectReasons}. */
   readonly rejected = new Float64Array(RejectReasons.length);
   /** All rejections so far. */
@@ -155,6 +161,9 @@ export class PeerEnforcement {
       : new TokenBucket(inf, 1, now);
     this.byteBucket = limits
       ? new TokenBucket(limits.bytesPerSecond, limits.burstSeconds, now)
+      : new TokenBucket(inf, 1, now);
+    this.answerBucket = limits
+      ? new TokenBucket(limits.messagesPerSecond, limits.burstSeconds, now)
       : new TokenBucket(inf, 1, now);
   }
 

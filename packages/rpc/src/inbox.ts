@@ -15,7 +15,6 @@ import { type Dispatcher, seqDiff } from './dispatch.js';
 import type { EndpointState } from './endpoint-state.js';
 import type { EndpointConfig } from './options.js';
 import type { LocalDelivery, LocalPacket, Peer } from './peer.js';
-import { FIRST_ENTRY_ID, type ProtocolEntry } from './protocol.js';
 import type { Reporter } from './report.js';
 import { PacketKind, UNRELIABLE_HEADER_BYTES, VarintReader } from './wire.js';
 
@@ -43,7 +42,6 @@ export class Inbox implements LocalDelivery {
   // Copied out of the config: read for every packet.
   private readonly network: P2PNetworking;
   private readonly controlSlot: number;
-  private readonly entries: readonly ProtocolEntry[];
 
   constructor(
     config: EndpointConfig,
@@ -55,7 +53,6 @@ export class Inbox implements LocalDelivery {
   ) {
     this.network = config.network;
     this.controlSlot = config.controlSlot;
-    this.entries = config.protocol.entries;
     this.slotOfChannel = new Map(config.channelNumbers.map((channel, slot) => [channel, slot]));
     this.drainChannels = Int32Array.from([config.controlChannel, ...config.protocol.channels]);
     this.drainSlots = Int32Array.from([config.controlSlot, ...config.protocol.channels.map((_, i) => i)]);
@@ -254,8 +251,7 @@ export class Inbox implements LocalDelivery {
       }
       const id = tag >>> 1;
       if (!peer.messageBucket.take(1, this.state.now)) {
-        const name = this.entries[id - FIRST_ENTRY_ID]?.name;
-        this.reporter.reject(peer, peer.id, 'rateLimited', name);
+        this.dispatcher.refuseFrame(peer, id, data, pos, bodyEnd, 'rateLimited');
       } else {
         this.dispatcher.frame(peer, channel, id, data, pos, bodyEnd, reliable, seq, bodyEnd - frameStart);
       }

@@ -2,7 +2,6 @@
 // `npm run pack:tarballs`: builds the three published packages and packs each with `npm pack` into
 // packs/ (steamwire-transport-steam-<v>.tgz, steamwire-rpc-<v>.tgz, steamwire-testkit-<v>.tgz), the
 // files a game installs until the packages are on the npm registry (docs/GUIDE.md).
-// Also usable as a module: `packTarballs()` (the pack test uses it).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,12 +35,12 @@ export function packTarballs() {
     const dir = join(root, 'packages', pkg);
     const path = join(packsDir, tarballName(dir));
     rmSync(path, { force: true });
-    // npm through this Node's own npm-cli.js when known (no shell, works on Windows too).
-    const npm = process.env.npm_execpath;
-    const [command, args] = npm?.endsWith('.js')
-      ? [process.execPath, [npm, 'pack', '--pack-destination', packsDir]]
-      : ['npm', ['pack', '--pack-destination', packsDir]];
-    const run = spawnSync(command, args, { cwd: dir, encoding: 'utf8', shell: process.platform === 'win32' });
+    // On Windows npm is npm.cmd, which only a shell starts.
+    const run = spawnSync('npm', ['pack', '--pack-destination', packsDir], {
+      cwd: dir,
+      encoding: 'utf8',
+      shell: process.platform === 'win32',
+    });
     if (run.status !== 0) throw new Error(`npm pack failed in packages/${pkg}:\n${run.stdout}${run.stderr}`);
     packed.push({ name: `@steamwire/${pkg}`, path });
   }

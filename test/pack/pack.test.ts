@@ -7,7 +7,16 @@
  * `types` and dependencies are checked. A failing step says which line of the guide failed and why.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -95,7 +104,8 @@ async function runStep(step: GuideStep, where: string): Promise<void> {
   }
   const run = await runShell(step.script);
   if (step.fails !== undefined) {
-    if (run.code === 0) throw new Error(`${where} should fail (it needs Steam) but succeeded:\n${tail(run.output)}`);
+    if (run.code === 0)
+      throw new Error(`${where} should fail (it needs Steam) but succeeded:\n${tail(run.output)}`);
     if (!run.output.includes(step.fails)) {
       throw new Error(`${where} failed without saying "${step.fails}":\n${tail(run.output)}`);
     }

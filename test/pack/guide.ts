@@ -2,7 +2,8 @@
  * Reads docs/GUIDE.md as a script: its fenced blocks, in order, become steps. A block's info string
  * says what to do with it:
  * - ```` ```ts file=src/x.ts ```` (any language): write the block to that file, relative to the shell's
- *   current folder;
+ *   current folder; the info string is invisible on a rendered page, so the line above the block must
+ *   show the name as ``**`src/x.ts`**``;
  * - ```` ```sh ````: run it with bash (`-e`: every line must succeed) in the current folder; a `cd` in it
  *   carries over to the next steps, as in a terminal; `prints="text"`: its output must contain the text;
  * - ```` ```sh fails=TEXT ````: it must fail, and its output must contain TEXT (a program that needs Steam);
@@ -39,6 +40,10 @@ export function readGuide(path: string): GuideStep[] {
     const language = open[1]!;
     const attrs = attributes(open[2]!);
     if (attrs.file !== undefined) {
+      const caption = `**\`${attrs.file}\`**`;
+      if (lines[i - 2] !== caption) {
+        throw new Error(`${path}:${start}: the block of ${attrs.file} needs the line ${caption} above it`);
+      }
       steps.push({ kind: 'file', line: start, path: attrs.file, text: `${body}\n` });
     } else if (language === 'sh') {
       steps.push({ kind: 'shell', line: start, script: body, prints: attrs.prints, fails: attrs.fails });

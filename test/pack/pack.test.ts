@@ -176,6 +176,20 @@ describe('the installed packages', () => {
     expect(missing).toEqual([]);
   });
 
+  it('ship no stale build output: every dist/**/*.js has its src/**/*.ts', () => {
+    const stale: string[] = [];
+    const scope = join(project(), 'node_modules', '@steamwire');
+    for (const name of readdirSync(scope)) {
+      const dir = join(scope, name);
+      for (const file of readdirSync(join(dir, 'dist'), { recursive: true }).map(String)) {
+        if (!file.endsWith('.js')) continue;
+        if (!existsSync(join(dir, 'src', file.replace(/\.js$/, '.ts'))))
+          stale.push(`@steamwire/${name}: dist/${file}`);
+      }
+    }
+    expect(stale, 'rebuild from a clean dist/ before packing').toEqual([]);
+  });
+
   it('have all their dependencies, peer dependencies included (npm ls)', { timeout: 60_000 }, async () => {
     const dir = project();
     const saved = cwd;

@@ -26,7 +26,7 @@ import { type GuideStep, readGuide } from './guide.js';
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const guidePath = join(root, 'docs', 'GUIDE.md');
 const steps = readGuide(guidePath);
-const STEP_TIMEOUT_MS = 240_000;
+const STEP_TIMEOUT_MS = 150_000;
 
 let workDir = '';
 let cwd = '';

@@ -24,6 +24,7 @@ export default defineConfig({
       { find: /^@steamwire\/testkit\/conformance$/, replacement: pkg('testkit/src/conformance/index.ts') },
       { find: /^@steamwire\/testkit\/native$/, replacement: pkg('testkit/src/native/index.ts') },
       { find: /^@steamwire\/rpc$/, replacement: pkg('rpc/src/index.ts') },
+      { find: /^@steamwire\/rpc\/testing$/, replacement: pkg('rpc/src/testing.ts') },
     ],
   },
   test: {

@@ -8,11 +8,13 @@
 import type { SteamId } from '@steamwire/transport-steam';
 import type { RequestSink } from './dispatch.js';
 import type { EndpointState } from './endpoint-state.js';
+import { REJECT_INDEX, type RejectReason, RejectReasons } from './enforce.js';
 import {
   ClosedError,
   DisconnectedError,
   RemoteError,
   RequestAbortedError,
+  RequestRejectedError,
   RequestTimeoutError,
   RpcArgumentError,
   TooManyPendingRequestsError,
@@ -157,7 +159,7 @@ export class CallTable implements RequestSink {
     const enforcement = peer.enforcement;
     if (enforcement.inflight >= this.config.maxConcurrentRequests) {
       this.reporter.reject(peer, peer.id, 'tooManyRequests', entry.name);
-      this.respondError(peer, entry, callId, 'BUSY', 'Too many requests at once; retry later.');
+      this.refused(peer, entry, callId, 'tooManyRequests');
       return;
     }
     enforcement.inflight++;
@@ -188,6 +190,30 @@ export class CallTable implements RequestSink {
       enforcement.inflight--;
       this.respond(peer, entry, callId, result);
     }
+  }
+
+  /**
+   * Answers a request refused on receipt (already counted): an error response whose body is the
+   * reason's index in `RejectReasons`, one msgpack byte, so the answer is never larger than the
+   * request. Answers draw on the peer's answer budget (its own message rate): a flood of refused
+   * requests gets at most that many answers.
+   */
+  refused(peer: Peer, entry: ProtocolEntry, callId: number, reason: RejectReason): void {
+    if (peer.state !== 'connected' || this.state.closed) return;
+    if (!peer.enforcement.answerBucket.take(1, this.state.now)) return;
+    const outbox = this.outbox;
+    outbox.encoder.encode(REJECT_INDEX[reason]);
+    const bodyLen = outbox.encoder.end - outbox.encoder.start + varintSize(callId);
+    outbox.queueEncoded(
+      peer,
+      RESPONSE_ERROR_ID,
+      entry.channelIndex,
+      entry.sendType,
+      true,
+      callId,
+      bodyLen,
+      -1,
+    );
   }
 
   private respond(peer: Peer, entry: ProtocolEntry, callId: number, value: unknown): void {
@@ -287,6 +313,15 @@ export class CallTable implements RequestSink {
       return;
     }
     const value = this.payloads.read(peer, null, entry.limits, entry.name, data, bodyStart, end);
+    if (typeof value === 'number') {
+      const reason = RejectReasons[value];
+      if (reason !== undefined) {
+        call.reject(
+          new RequestRejectedError(entry.name, reason, this.config.side === 'host' ? 'client' : 'host'),
+        );
+        return;
+      }
+    }
     if (
       Array.isArray(value) &&
       value.length === 2 &&

@@ -5,7 +5,8 @@
  * whether any hello got out and whether the host was heard at all) and `AbortSignal`, the host's
  * welcome or refusal, the host's data that overtakes its welcome (held, then replayed: connecting
  * succeeds only if the client is still connected afterwards), and how the client's life ends. Also
- * the public {@link ConnectOptions} and {@link ClientState}.
+ * the public {@link ClientState} (the public `ConnectOptions` live in `client.ts`, next to the client
+ * they configure).
  * @packageDocumentation
  */
 import type { SteamId } from '@steamwire/transport-steam';
@@ -23,20 +24,19 @@ import {
 } from './errors.js';
 import type { DisconnectReason } from './events.js';
 import type { LocalHostLink } from './loopback.js';
-import { type EndpointOptions, MAX_TIMER_MS, numberOption, signalOption } from './options.js';
+import { MAX_TIMER_MS, numberOption, signalOption } from './options.js';
 import type { Peer } from './peer.js';
-import type { Protocol } from './protocol.js';
 
-/** Options of `connectToHost`. */
-export interface ConnectOptions<P extends Protocol> extends EndpointOptions<P> {
-  /** The host's SteamID. */
-  host: SteamId;
+/** What the handshake reads of `connectToHost`'s options (`ConnectOptions`, in `client.ts`). */
+export interface HandshakeOptions {
   /** Sent with the hello and given to the host's `authenticate` hook (msgpack, at most 4 KiB). */
   auth?: unknown;
   /** Give up when the host has not welcomed us within this (default 10 000 ms). */
   timeoutMs?: number;
   /** Abort connecting. */
   signal?: AbortSignal;
+  /** The interval of the updates that run while connecting (default 16 ms). */
+  tickMs?: number;
 }
 
 /**
@@ -95,7 +95,7 @@ export class ClientHandshake {
   ) {}
 
   /** Sends the hello and starts the connect timeout; `done` settles once, with null on welcome. */
-  begin(options: ConnectOptions<Protocol>, done: (error: Error | null) => void): void {
+  begin(options: HandshakeOptions, done: (error: Error | null) => void): void {
     const endpoint = this.endpoint;
     let timeoutMs: number;
     let signal: AbortSignal | undefined;

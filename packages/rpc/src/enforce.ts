@@ -165,6 +165,12 @@ export class PeerEnforcement {
   readonly byteBucket: TokenBucket;
   /** Control packets per second. */
   readonly controlBucket: TokenBucket;
+  /**
+   * Answers to refused requests, at the peer's own message rate: refusals that got past the
+   * message budget are bounded by it already, and this keeps those refused for exceeding it
+   * (`rateLimited`) from being answered one for one.
+   */
+  readonly answerBucket: TokenBucket;
   /** Rejections by reason, indexed like {@link RejectReasons}. */
   readonly rejected = new Float64Array(RejectReasons.length);
   /** All rejections so far. */
@@ -200,6 +206,11 @@ export class PeerEnforcement {
     );
     this.controlBucket = new TokenBucket(
       limits ? limits.controlPacketsPerSecond : inf,
+      limits ? limits.burstSeconds : 1,
+      now,
+    );
+    this.answerBucket = new TokenBucket(
+      limits ? limits.messagesPerSecond : inf,
       limits ? limits.burstSeconds : 1,
       now,
     );

@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 import type { SteamId } from '@steamwire/transport-steam';
+import type { RejectReason } from './enforce.js';
+import { UnencodableValue } from './msgpack-write.js';
 
 /** Base class of every rpc error. `code` is stable across versions. */
 export class RpcError extends Error {
@@ -84,15 +86,30 @@ export class MessageTooComplexError extends RpcError {
   }
 }
 
-/** A payload could not be encoded with msgpack (a function, a symbol, a cycle…). */
+/**
+ * A payload holds something that would not arrive as itself (a function, a symbol, `undefined` in
+ * an array, a Map, a Set, a class instance, a bigint beyond 64 bits, a cycle…; see "What survives
+ * the wire" in the rpc README). Thrown at the send, before anything is queued.
+ */
 export class EncodeError extends RpcError {
   /** The message or request name. */
   readonly messageName: string;
+  /** Where the value is in the payload, e.g. `payload.players[3].onHit` (`undefined` when unknown). */
+  readonly path: string | undefined;
+  /** What is wrong with it, e.g. `is a function, which cannot travel` (`undefined` when unknown). */
+  readonly problem: string | undefined;
   constructor(messageName: string, cause: unknown) {
-    super('ENCODE_FAILED', `Message '${messageName}' could not be encoded with msgpack; send plain data.`, {
-      cause,
-    });
+    const where = cause instanceof UnencodableValue ? cause : undefined;
+    super(
+      'ENCODE_FAILED',
+      where === undefined
+        ? `Message '${messageName}' could not be encoded with msgpack; send plain data.`
+        : `Message '${messageName}' cannot be sent: ${where.path} ${where.problem}. Send plain data (see "What survives the wire" in the rpc README).`,
+      { cause },
+    );
     this.messageName = messageName;
+    this.path = where?.path;
+    this.problem = where?.problem;
   }
 }
 
@@ -301,5 +318,50 @@ export class ConnectAbortedError extends RpcError {
 export class ClosedError extends RpcError {
   constructor() {
     super('CLOSED', 'This endpoint is closed; create a new one to talk again.');
+  }
+}
+
+/**
+ * The other side refused a request on receipt, before any handler ran, and said so at once instead
+ * of leaving the call to time out. `reason` is the one its `rejected` event names (the payload failed
+ * its schema, a rate limit, too many requests at once, a disagreement about the declaration…).
+ */
+export class RequestRejectedError extends RpcError {
+  /** The request name. */
+  readonly requestName: string;
+  /** Why it was refused, as the refusing side's `rejected` event and `stats().rejected` say. */
+  readonly reason: RejectReason;
+  /** The side that refused it. */
+  readonly by: 'host' | 'client';
+  constructor(requestName: string, reason: RejectReason, by: 'host' | 'client') {
+    super(
+      'REQUEST_REJECTED',
+      `The ${by} refused request '${requestName}' (${reason}): ${rejectionAdvice(reason, by)}`,
+    );
+    this.requestName = requestName;
+    this.reason = reason;
+    this.by = by;
+  }
+}
+
+/** What a caller should do about a refusal, in a sentence. */
+function rejectionAdvice(reason: RejectReason, by: 'host' | 'client'): string {
+  switch (reason) {
+    case 'invalid':
+      return `its payload failed the ${by}'s schema; check what you send against the protocol.`;
+    case 'rateLimited':
+      return `you are over the ${by}'s rate limit; call less often.`;
+    case 'tooManyRequests':
+      return `too many of your requests are being handled at once; await some before calling again.`;
+    case 'tooLarge':
+      return `it is larger than the ${by}'s maxMessageBytes; send less.`;
+    case 'decodeFailed':
+      return `its payload could not be decoded, or would cost too much to; send plain data.`;
+    case 'wrongDirection':
+    case 'wrongChannel':
+    case 'wrongSendType':
+      return 'the two sides declare it differently; build both from the same defineProtocol().';
+    default:
+      return 'it broke a rule of the session; see the other side’s rejected event.';
   }
 }

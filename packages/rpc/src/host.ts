@@ -7,8 +7,8 @@
  */
 import type { P2PNetworking, SteamId, TypedEmitter } from '@steamwire/transport-steam';
 import type { CallOptions } from './call-table.js';
-import { Client } from './client.js';
-import { CLIENT_INTERNALS, type ClientInternals, type ConnectOptions } from './client-handshake.js';
+import { Client, type ConnectOptions } from './client.js';
+import { CLIENT_INTERNALS, type ClientInternals } from './client-handshake.js';
 import type { EndpointDebugState } from './debug-state.js';
 import { Endpoint } from './endpoint.js';
 import { DisconnectedError, RpcArgumentError } from './errors.js';
@@ -19,16 +19,19 @@ import { describeValue } from './options.js';
 import type { Protocol } from './protocol.js';
 import type { PeerStats } from './stats.js';
 import type {
+  CallableName,
   CallableRequests,
+  HandledName,
   HandledRequests,
-  InferMessage,
-  InferMessageInput,
-  InferRequest,
-  InferRequestInput,
-  InferResponse,
-  InferResponseInput,
+  MessageHandlers,
+  MessageInputs,
   ReceivableMessages,
+  ReceivableName,
+  RequestHandlers,
+  RequestInputs,
+  Responses,
   SendableMessages,
+  SendableName,
 } from './types.js';
 
 export type { HostOptions, RefuseReason };
@@ -152,17 +155,17 @@ export class Host<P extends Protocol = Protocol> {
   }
 
   /** Registers a handler for messages clients send. Returns a function that unsubscribes. */
-  on<N extends ReceivableMessages<P, 'host'>>(
-    name: N,
-    handler: (message: InferMessage<P, N>, peer: SteamId) => void,
+  on<N extends string>(
+    name: ReceivableName<P, 'host', N>,
+    handler: MessageHandlers<P, 'host'>[N & ReceivableMessages<P, 'host'>],
   ): () => void {
     return this.#endpoint.on(name, handler as (m: unknown, p: SteamId) => void);
   }
 
   /** Removes a handler registered with {@link Host.on}. */
-  off<N extends ReceivableMessages<P, 'host'>>(
-    name: N,
-    handler: (message: InferMessage<P, N>, peer: SteamId) => void,
+  off<N extends string>(
+    name: ReceivableName<P, 'host', N>,
+    handler: MessageHandlers<P, 'host'>[N & ReceivableMessages<P, 'host'>],
   ): void {
     this.#endpoint.off(name, handler as (m: unknown, p: SteamId) => void);
   }
@@ -172,25 +175,24 @@ export class Host<P extends Protocol = Protocol> {
    * throw answers a `RemoteError` to the caller (code and message only for errors with a string
    * `code`, otherwise `HANDLER_FAILED`).
    */
-  handle<N extends HandledRequests<P, 'host'>>(
-    name: N,
-    handler: (
-      request: InferRequest<P, N>,
-      peer: SteamId,
-    ) => InferResponseInput<P, N> | Promise<InferResponseInput<P, N>>,
+  handle<N extends string>(
+    name: HandledName<P, 'host', N>,
+    handler: RequestHandlers<P, 'host'>[N & HandledRequests<P, 'host'>],
   ): () => void {
     return this.#endpoint.handle(name, handler as (r: unknown, p: SteamId) => unknown);
   }
 
   /**
    * Queues message `name` for `peer` (sent at the end of this update or on `flush()`).
+   * In code generic over names, pass a name typed `SendableMessages<P, 'host'>`.
    * @throws {@link DisconnectedError} when `peer` is not connected; {@link MessageTooLargeError} when
-   *   it cannot fit; {@link EncodeError} when msgpack cannot encode it.
+   *   it cannot fit; {@link EncodeError} when the payload holds something that cannot travel (see
+   *   the README's "What survives the wire").
    */
-  sendTo<N extends SendableMessages<P, 'host'>>(
+  sendTo<N extends string>(
     peer: SteamId,
-    name: N,
-    message: InferMessageInput<P, N>,
+    name: SendableName<P, 'host', N, 'sendTo'>,
+    message: MessageInputs<P, 'host'>[N & SendableMessages<P, 'host'>],
   ): void {
     const endpoint = this.#endpoint;
     const entry = endpoint.sendable(name, 'message');
@@ -200,9 +202,9 @@ export class Host<P extends Protocol = Protocol> {
   }
 
   /** Queues message `name` for every connected peer (but `except`), encoding it once. */
-  broadcast<N extends SendableMessages<P, 'host'>>(
-    name: N,
-    message: InferMessageInput<P, N>,
+  broadcast<N extends string>(
+    name: SendableName<P, 'host', N, 'broadcast'>,
+    message: MessageInputs<P, 'host'>[N & SendableMessages<P, 'host'>],
     options?: { except?: SteamId },
   ): void {
     const endpoint = this.#endpoint;
@@ -211,12 +213,12 @@ export class Host<P extends Protocol = Protocol> {
   }
 
   /** Calls request `name` on client `peer`; resolves with its response. */
-  call<N extends CallableRequests<P, 'host'>>(
+  call<N extends string>(
     peer: SteamId,
-    name: N,
-    request: InferRequestInput<P, N>,
+    name: CallableName<P, 'host', N>,
+    request: RequestInputs<P, 'host'>[N & CallableRequests<P, 'host'>],
     options?: CallOptions,
-  ): Promise<InferResponse<P, N>> {
+  ): Promise<Responses<P, 'host'>[N & CallableRequests<P, 'host'>]> {
     const endpoint = this.#endpoint;
     let entry: ReturnType<Endpoint['sendable']>;
     try {
@@ -225,7 +227,9 @@ export class Host<P extends Protocol = Protocol> {
       return Promise.reject(error);
     }
     const p = endpoint.peers.get(peer);
-    return endpoint.calls.call(p, peer, entry, request, options) as Promise<InferResponse<P, N>>;
+    return endpoint.calls.call(p, peer, entry, request, options) as Promise<
+      Responses<P, 'host'>[N & CallableRequests<P, 'host'>]
+    >;
   }
 
   /**

@@ -407,8 +407,7 @@ export class Inbox implements LocalDelivery {
       }
       const id = tag >>> 1;
       if (!peer.messageBucket.take(1, this.state.now)) {
-        const name = this.entries[id - FIRST_ENTRY_ID]?.name;
-        this.reporter.reject(peer, peer.id, 'rateLimited', name);
+        this.dispatcher.refuseFrame(peer, id, data, pos, bodyEnd, 'rateLimited');
       } else {
         this.dispatcher.frame(peer, channel, id, data, pos, bodyEnd, reliable, seq, bodyEnd - frameStart);
       }

@@ -96,9 +96,11 @@ export {
 export type { MessageTrafficStats, PeerStats, TrafficStats } from './stats.js';
 export type {
   AnyProtocol,
+  CallableName,
   CallableRequests,
   DefinitionsOf,
   FromOf,
+  HandledName,
   HandledRequests,
   InferMessage,
   InferMessageInput,
@@ -107,10 +109,18 @@ export type {
   InferResponse,
   InferResponseInput,
   MaySend,
+  MessageHandlers,
+  MessageInputs,
   MessageNames,
   OtherSide,
   ReceivableMessages,
+  ReceivableName,
+  RequestHandlers,
+  RequestInputs,
   RequestNames,
+  Responses,
   SendableMessages,
+  SendableName,
   Side,
 } from './types.js';
+export type { WireChecked, WireProblem, WireValue } from './wire-value.js';

@@ -73,7 +73,7 @@ export interface EndpointOptions<P extends Protocol> {
   heartbeatTimeoutMs?: number;
   /** Calls to one peer that may await a response at once (default 256). */
   maxPendingRequests?: number;
-  /** Requests from one peer that may be handled at once; more are answered `BUSY` (default 64). */
+  /** Requests from one peer that may be handled at once; more are refused with `tooManyRequests` (default 64). */
   maxConcurrentRequests?: number;
   /** How long a session stays open after a goodbye so the goodbye is delivered (default 1000 ms). */
   lingerMs?: number;

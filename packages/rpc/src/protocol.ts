@@ -10,6 +10,7 @@ import { P2PSend } from '@steamwire/transport-steam';
 import { checkDecodeLimits, type DecodeLimits, resolveDecodeLimits } from './decode-limits.js';
 import { ProtocolDefinitionError } from './errors.js';
 import type { ScanLimits } from './msgpack-scan.js';
+import type { WireChecked } from './wire-value.js';
 
 /** The four Steam send types by name (`EP2PSend`). */
 export type SendTypeName = 'unreliable' | 'unreliableNoDelay' | 'reliable' | 'reliableWithBuffering';
@@ -126,9 +127,9 @@ export interface TypeOnlySchema<T> extends StandardSchemaV1<T, T> {
 }
 
 /**
- * A type-only payload that still lets the declaration infer its literal `from`:
- * `message(typed<Input>(), { from: 'client', ... })`. Nothing is checked at runtime beyond msgpack
- * decoding, exactly as with `message<Input>({...})`.
+ * A type-only payload: `message(typed<Input>(), { from: 'client', ... })`. Nothing is checked at
+ * runtime beyond msgpack decoding; the declaration still infers its literal `from`, so the compiler
+ * checks who sends it.
  */
 export function typed<T>(): TypeOnlySchema<T> {
   return {
@@ -148,38 +149,35 @@ function schemaOrNull(value: StandardSchemaV1): StandardSchemaV1 | null {
 }
 
 /**
- * Declares a one-way message with a type-only payload: `message<Input>({ from: 'client', channel: 1,
- * send: 'unreliable' })`. TypeScript cannot infer `from` next to an explicit type argument, so such a
- * message counts as sendable by either side at compile time (still enforced at runtime); use
- * `message(typed<Input>(), {...})` or a schema to have the direction checked by the compiler too.
- */
-export function message<T>(options: MessageOptions): MessageDef<T, T, Direction>;
-/**
- * Declares a one-way message validated by a Standard Schema (zod, valibot, arktype, or
- * {@link typed}); the payload type and direction are inferred.
+ * Declares a one-way message: its payload (a Standard Schema such as zod, valibot or arktype,
+ * validated on receipt, or {@link typed} for a type-only payload) and how it travels. The payload
+ * type and the direction are inferred, so the compiler checks what each side sends. A payload type
+ * holding what cannot travel (a function, a Map…; see `WireProblem`) does not compile.
+ *
+ * ```ts
+ * input: message(typed<Input>(), { from: 'client', channel: 1, send: 'unreliableNoDelay' }),
+ * chat: message(z.object({ text: z.string().max(200) }), { from: 'any', channel: 0, send: 'reliable' }),
+ * ```
  */
 export function message<S extends StandardSchemaV1, const F extends Direction>(
-  schema: S,
+  schema: S & WireChecked<StandardSchemaV1.InferInput<S>>,
   options: MessageOptions<F>,
-): MessageDef<StandardSchemaV1.InferInput<S>, StandardSchemaV1.InferOutput<S>, F>;
-export function message(
-  schemaOrOptions: StandardSchemaV1 | MessageOptions,
-  maybeOptions?: MessageOptions,
-): MessageDef<unknown, unknown, Direction> {
-  const hasSchema = maybeOptions !== undefined;
-  if (hasSchema && !isSchema(schemaOrOptions)) {
+): MessageDef<StandardSchemaV1.InferInput<S>, StandardSchemaV1.InferOutput<S>, F> {
+  if (!isSchema(schema)) {
     throw new ProtocolDefinitionError(
       undefined,
-      'message(schema, options): the schema is not a Standard Schema.',
+      'message(schema, options): the first argument must be a Standard Schema, or typed<T>() for a type-only payload.',
     );
   }
-  const options = (hasSchema ? maybeOptions : schemaOrOptions) as MessageOptions;
   if (options === null || typeof options !== 'object') {
-    throw new ProtocolDefinitionError(undefined, 'message(): options { from, channel, send } are required.');
+    throw new ProtocolDefinitionError(
+      undefined,
+      'message(schema, options): options { from, channel, send } are required.',
+    );
   }
   return Object.freeze({
     kind: 'message' as const,
-    schema: hasSchema ? schemaOrNull(schemaOrOptions as StandardSchemaV1) : null,
+    schema: schemaOrNull(schema),
     from: options.from,
     channel: options.channel,
     send: options.send,
@@ -189,14 +187,16 @@ export function message(
 }
 
 /**
- * Declares a request with type-only payloads: `request<BuyReq, BuyRes>({ from: 'client', channel: 0 })`.
- * As with {@link message}, the direction is then checked at runtime only.
+ * Declares a request: the request and response payloads (Standard Schemas, or {@link typed} for
+ * type-only ones) and how it travels. Both types and the direction are inferred.
+ *
+ * ```ts
+ * buy: request(typed<BuyReq>(), typed<BuyRes>(), { from: 'client', channel: 0, timeoutMs: 5000 }),
+ * ```
  */
-export function request<Req, Res>(options: RequestOptions): RequestDef<Req, Req, Res, Res, Direction>;
-/** Declares a request whose request and response payloads are validated by Standard Schemas. */
 export function request<Q extends StandardSchemaV1, R extends StandardSchemaV1, const F extends Direction>(
-  requestSchema: Q,
-  responseSchema: R,
+  requestSchema: Q & WireChecked<StandardSchemaV1.InferInput<Q>>,
+  responseSchema: R & WireChecked<StandardSchemaV1.InferInput<R>>,
   options: RequestOptions<F>,
 ): RequestDef<
   StandardSchemaV1.InferInput<Q>,
@@ -204,27 +204,23 @@ export function request<Q extends StandardSchemaV1, R extends StandardSchemaV1, 
   StandardSchemaV1.InferInput<R>,
   StandardSchemaV1.InferOutput<R>,
   F
->;
-export function request(
-  a: StandardSchemaV1 | RequestOptions,
-  b?: StandardSchemaV1,
-  c?: RequestOptions,
-): RequestDef<unknown, unknown, unknown, unknown, Direction> {
-  const hasSchemas = c !== undefined || b !== undefined;
-  if (hasSchemas && (!isSchema(a) || !isSchema(b))) {
+> {
+  if (!isSchema(requestSchema) || !isSchema(responseSchema)) {
     throw new ProtocolDefinitionError(
       undefined,
-      'request(requestSchema, responseSchema, options): both schemas must be Standard Schemas.',
+      'request(requestSchema, responseSchema, options): both schemas must be Standard Schemas, or typed<T>() for type-only payloads.',
     );
   }
-  const options = (hasSchemas ? c : a) as RequestOptions | undefined;
   if (options === null || typeof options !== 'object') {
-    throw new ProtocolDefinitionError(undefined, 'request(): options { from, channel } are required.');
+    throw new ProtocolDefinitionError(
+      undefined,
+      'request(requestSchema, responseSchema, options): options { from, channel } are required.',
+    );
   }
   return Object.freeze({
     kind: 'request' as const,
-    schema: hasSchemas ? schemaOrNull(a as StandardSchemaV1) : null,
-    responseSchema: hasSchemas ? schemaOrNull(b as StandardSchemaV1) : null,
+    schema: schemaOrNull(requestSchema),
+    responseSchema: schemaOrNull(responseSchema),
     from: options.from,
     channel: options.channel,
     send: options.send ?? 'reliable',

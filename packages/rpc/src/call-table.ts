@@ -8,17 +8,19 @@
 import type { SteamId } from '@steamwire/transport-steam';
 import type { RequestSink } from './dispatch.js';
 import type { EndpointState } from './endpoint-state.js';
+import { REJECT_INDEX, type RejectReason, RejectReasons } from './enforce.js';
 import {
   ClosedError,
   DisconnectedError,
   RemoteError,
   RequestAbortedError,
+  RequestRejectedError,
   RequestTimeoutError,
   RpcArgumentError,
   TooManyPendingRequestsError,
   ValidationError,
 } from './errors.js';
-import type { EndpointConfig } from './options.js';
+import { describeValue, type EndpointConfig, MAX_TIMER_MS } from './options.js';
 import type { Outbox } from './outbox.js';
 import { type PayloadReader, REJECTED } from './payload.js';
 import type { Peer, PendingCall } from './peer.js';
@@ -76,13 +78,21 @@ export class CallTable implements RequestSink {
       if (this.state.closed) return reject(new ClosedError());
       if (peer === undefined || peer.state !== 'connected')
         return reject(new DisconnectedError(peerId, 'not connected'));
-      const timeoutMs = options?.timeoutMs ?? entry.timeoutMs;
-      if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
+      const given = options?.timeoutMs;
+      const timeoutMs = given === undefined ? entry.timeoutMs : given;
+      if (typeof timeoutMs !== 'number' || !(timeoutMs > 0) || !(timeoutMs <= MAX_TIMER_MS)) {
         return reject(
-          new RpcArgumentError('timeoutMs', 'timeoutMs must be a positive number of milliseconds.'),
+          new RpcArgumentError(
+            'timeoutMs',
+            `timeoutMs must be a number of milliseconds above 0, at most ${MAX_TIMER_MS}, not ${describeValue(timeoutMs)}.`,
+          ),
         );
       }
       const signal = options?.signal;
+      if (signal !== undefined && !(signal instanceof AbortSignal))
+        return reject(
+          new RpcArgumentError('signal', `signal must be an AbortSignal, not ${describeValue(signal)}.`),
+        );
       if (signal?.aborted) return reject(new RequestAbortedError(entry.name, signal.reason));
       const max = this.config.maxPendingRequests;
       if (peer.pending.size >= max) return reject(new TooManyPendingRequestsError(entry.name, max));
@@ -149,7 +159,7 @@ export class CallTable implements RequestSink {
     const enforcement = peer.enforcement;
     if (enforcement.inflight >= this.config.maxConcurrentRequests) {
       this.reporter.reject(peer, peer.id, 'tooManyRequests', entry.name);
-      this.respondError(peer, entry, callId, 'BUSY', 'Too many requests at once; retry later.');
+      this.refused(peer, entry, callId, 'tooManyRequests');
       return;
     }
     enforcement.inflight++;
@@ -182,6 +192,30 @@ export class CallTable implements RequestSink {
     }
   }
 
+  /**
+   * Answers a request refused on receipt (already counted): an error response whose body is the
+   * reason's index in `RejectReasons`, one msgpack byte, so the answer is never larger than the
+   * request. Answers draw on the peer's answer budget (its own message rate): a flood of refused
+   * requests gets at most that many answers.
+   */
+  refused(peer: Peer, entry: ProtocolEntry, callId: number, reason: RejectReason): void {
+    if (peer.state !== 'connected' || this.state.closed) return;
+    if (!peer.enforcement.answerBucket.take(1, this.state.now)) return;
+    const outbox = this.outbox;
+    outbox.encoder.encode(REJECT_INDEX[reason]);
+    const bodyLen = outbox.encoder.end - outbox.encoder.start + varintSize(callId);
+    outbox.queueEncoded(
+      peer,
+      RESPONSE_ERROR_ID,
+      entry.channelIndex,
+      entry.sendType,
+      true,
+      callId,
+      bodyLen,
+      -1,
+    );
+  }
+
   private respond(peer: Peer, entry: ProtocolEntry, callId: number, value: unknown): void {
     if (peer.state !== 'connected' || this.state.closed) return;
     const outbox = this.outbox;
@@ -190,6 +224,7 @@ export class CallTable implements RequestSink {
       outbox.encoder.encode(value);
       bodyLen = outbox.encoder.end - outbox.encoder.start + varintSize(callId);
       outbox.checkSize(entry.name, true, RESPONSE_OK_ID, bodyLen);
+      outbox.checkComplexity(entry);
     } catch (error) {
       this.reporter.error(error, peer.id, entry.name);
       this.respondError(
@@ -257,7 +292,15 @@ export class CallTable implements RequestSink {
     }
     const entry = call.entry;
     if (id === RESPONSE_OK_ID) {
-      const value = this.payloads.read(peer, entry.responseSchema, entry.name, data, bodyStart, end);
+      const value = this.payloads.read(
+        peer,
+        entry.responseSchema,
+        entry.limits,
+        entry.name,
+        data,
+        bodyStart,
+        end,
+      );
       if (value === REJECTED) {
         call.reject(
           new ValidationError(entry.name, [
@@ -269,7 +312,16 @@ export class CallTable implements RequestSink {
       }
       return;
     }
-    const value = this.payloads.read(peer, null, entry.name, data, bodyStart, end);
+    const value = this.payloads.read(peer, null, entry.limits, entry.name, data, bodyStart, end);
+    if (typeof value === 'number') {
+      const reason = RejectReasons[value];
+      if (reason !== undefined) {
+        call.reject(
+          new RequestRejectedError(entry.name, reason, this.config.side === 'host' ? 'client' : 'host'),
+        );
+        return;
+      }
+    }
     if (
       Array.isArray(value) &&
       value.length === 2 &&

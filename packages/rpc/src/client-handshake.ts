@@ -1,8 +1,12 @@
 /**
- * The client's connection to its host: the hello (with the optional auth payload), the connect
- * timeout and `AbortSignal`, the host's welcome or refusal, the host's data that overtakes its
- * welcome (held, then replayed), and how the client's life ends. Also the public
- * {@link ConnectOptions} and {@link ClientState}.
+ * The client's connection to its host: the hello (with the optional auth payload), resent with
+ * backoff until the host answers (first sends may fail, or be dropped, until the peers find each
+ * other, or until the host's Steam shows us in its lobby), the connect timeout (whose error says
+ * whether any hello got out and whether the host was heard at all) and `AbortSignal`, the host's
+ * welcome or refusal, the host's data that overtakes its welcome (held, then replayed: connecting
+ * succeeds only if the client is still connected afterwards), and how the client's life ends. Also
+ * the public {@link ClientState} (the public `ConnectOptions` live in `client.ts`, next to the client
+ * they configure).
  * @packageDocumentation
  */
 import type { SteamId } from '@steamwire/transport-steam';
@@ -14,25 +18,25 @@ import {
   ConnectionRefusedError,
   ConnectTimeoutError,
   EncodeError,
+  HostViolationsError,
   ProtocolMismatchError,
   RpcArgumentError,
 } from './errors.js';
 import type { DisconnectReason } from './events.js';
 import type { LocalHostLink } from './loopback.js';
-import type { EndpointOptions } from './options.js';
+import { MAX_TIMER_MS, numberOption, signalOption } from './options.js';
 import type { Peer } from './peer.js';
-import type { Protocol } from './protocol.js';
 
-/** Options of `connectToHost`. */
-export interface ConnectOptions<P extends Protocol> extends EndpointOptions<P> {
-  /** The host's SteamID. */
-  host: SteamId;
+/** What the handshake reads of `connectToHost`'s options (`ConnectOptions`, in `client.ts`). */
+export interface HandshakeOptions {
   /** Sent with the hello and given to the host's `authenticate` hook (msgpack, at most 4 KiB). */
   auth?: unknown;
   /** Give up when the host has not welcomed us within this (default 10 000 ms). */
   timeoutMs?: number;
   /** Abort connecting. */
   signal?: AbortSignal;
+  /** The interval of the updates that run while connecting (default 16 ms). */
+  tickMs?: number;
 }
 
 /**
@@ -53,13 +57,22 @@ export type ClientState = 'connecting' | 'connected' | 'disconnected';
 
 /** Packets from the host held until its welcome, at most. */
 const MAX_EARLY_PACKETS = 1024;
+/** The first hello is resent after this long, then twice as long each time, up to the maximum. */
+const HELLO_RESEND_FIRST_MS = 250;
+const HELLO_RESEND_MAX_MS = 2000;
 
 /** The connection of one client to its host. */
 export class ClientHandshake {
   /** Where the client is in its life. */
   state: ClientState = 'connecting';
   private connectTimer: unknown = null;
+  private resendTimer: unknown = null;
   private settle: ((error: Error | null) => void) | null = null;
+  /** Hellos tried, and how many of them Steam took. */
+  private hellosTried = 0;
+  private hellosSent = 0;
+  /** Anything at all came from the host while connecting. */
+  private heardFromHost = false;
   private listening = false;
   private readonly onSessionRequest = (remote: SteamId) => {
     if (remote === this.hostPeer.id && !this.endpoint.state.closed)
@@ -82,14 +95,17 @@ export class ClientHandshake {
   ) {}
 
   /** Sends the hello and starts the connect timeout; `done` settles once, with null on welcome. */
-  begin(options: ConnectOptions<Protocol>, done: (error: Error | null) => void): void {
+  begin(options: HandshakeOptions, done: (error: Error | null) => void): void {
     const endpoint = this.endpoint;
-    const timeoutMs = options.timeoutMs ?? 10_000;
-    if (!(timeoutMs > 0) || !Number.isFinite(timeoutMs)) {
-      done(new RpcArgumentError('timeoutMs', 'timeoutMs must be a positive number of milliseconds.'));
+    let timeoutMs: number;
+    let signal: AbortSignal | undefined;
+    try {
+      timeoutMs = numberOption('timeoutMs', options.timeoutMs, 10_000, 1, MAX_TIMER_MS);
+      signal = signalOption('signal', options.signal);
+    } catch (error) {
+      done(error as Error);
       return;
     }
-    const signal = options.signal;
     if (signal?.aborted) {
       done(new ConnectAbortedError(signal.reason));
       return;
@@ -117,20 +133,38 @@ export class ClientHandshake {
       this.settle = null;
       if (this.connectTimer !== null) clock.clearTimeout(this.connectTimer as never);
       this.connectTimer = null;
+      if (this.resendTimer !== null) clock.clearTimeout(this.resendTimer as never);
+      this.resendTimer = null;
       signal?.removeEventListener('abort', onAbort);
       done(error);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
     this.connectTimer = clock.setTimeout(
-      () => this.fail(new ConnectTimeoutError(this.hostPeer.id, timeoutMs)),
+      () =>
+        this.fail(
+          new ConnectTimeoutError(this.hostPeer.id, timeoutMs, {
+            hellosTried: this.hellosTried,
+            hellosSent: this.hellosSent,
+            heardFromHost: this.heardFromHost,
+          }),
+        ),
       timeoutMs,
     );
     const network = endpoint.config.network;
     network.on('sessionRequest', this.onSessionRequest);
     network.on('sessionConnectFail', this.onConnectFail);
     this.listening = true;
-    // Sending opens the session (and accepts one the host may have opened).
-    endpoint.outbox.sendControl(this.hostPeer, helloPacket(endpoint.config.protocol.fingerprint, auth), true);
+    // Sending opens the session (and accepts one the host may have opened). Resent with backoff
+    // until the host answers: a first send may fail or be dropped before the peers find each other.
+    const hello = helloPacket(endpoint.config.protocol.fingerprint, auth);
+    const sendHello = (nextMs: number) => {
+      this.resendTimer = null;
+      if (this.state !== 'connecting' || endpoint.state.closed) return;
+      this.hellosTried++;
+      if (endpoint.outbox.sendControl(this.hostPeer, hello, true)) this.hellosSent++;
+      this.resendTimer = clock.setTimeout(() => sendHello(Math.min(nextMs * 2, HELLO_RESEND_MAX_MS)), nextMs);
+    };
+    sendHello(HELLO_RESEND_FIRST_MS);
     // Pump while connecting even in manual mode: nobody else knows the client exists yet.
     endpoint.startTicking(options.tickMs ?? 16);
   }
@@ -139,13 +173,18 @@ export class ClientHandshake {
   receive(from: SteamId, data: Uint8Array): boolean {
     const peer = this.hostPeer;
     if (from !== peer.id) return true;
+    this.heardFromHost = true;
     if (data[0] === ControlKind.Welcome) {
       if (this.state !== 'connecting' || peer.state !== 'handshaking') return true;
       peer.state = 'connected';
       peer.lastHeard = this.endpoint.state.now;
       this.state = 'connected';
+      if (this.resendTimer !== null) this.endpoint.config.clock.clearTimeout(this.resendTimer as never);
+      this.resendTimer = null;
       if (!this.keepTicking) this.endpoint.stopTicking();
       this.endpoint.reporter.emitter.emit('connected');
+      // What overtook the welcome is judged like anything else: if it makes us leave (violations),
+      // `ended` settles connecting with the error, and this settles nothing.
       this.endpoint.inbox.replayEarly(peer);
       this.settle?.(null);
       return true;
@@ -169,6 +208,7 @@ export class ClientHandshake {
   /** Data from a peer that is not connected: the host's, before its welcome, is held. */
   early(from: SteamId, peer: Peer | undefined, channel: number, data: Uint8Array): void {
     // The host's first messages may overtake its welcome (channels are independent): hold them.
+    if (from === this.hostPeer.id) this.heardFromHost = true;
     if (from === this.hostPeer.id && peer !== undefined && peer.state === 'handshaking') {
       peer.early ??= [];
       if (
@@ -188,10 +228,7 @@ export class ClientHandshake {
     if (this.state !== 'connecting') return;
     this.state = 'disconnected';
     const endpoint = this.endpoint;
-    const peer = this.hostPeer;
-    peer.state = 'closed';
-    endpoint.peers.delete(peer.id);
-    endpoint.control.closeSessionQuietly(peer.id);
+    endpoint.dropPeer(this.hostPeer, 0);
     this.detach();
     endpoint.shutdown();
     this.settle?.(error);
@@ -203,13 +240,17 @@ export class ClientHandshake {
    */
   ended(reason: DisconnectReason, detail: string, wasConnected: boolean): boolean {
     if (this.state === 'disconnected') return false;
-    const connecting = this.state === 'connecting';
     this.state = 'disconnected';
     this.detach();
     this.endpoint.shutdown();
-    // A goodbye before the welcome: connecting fails now instead of never settling (the connect
-    // timer would find the state already 'disconnected' and return).
-    if (connecting) this.settle?.(new ConnectionRefusedError(reason, detail));
+    // Before connectToHost settled — a goodbye before the welcome, or what overtook the welcome made
+    // us leave — connecting fails now instead of never settling, or resolving with a client that is
+    // already gone.
+    this.settle?.(
+      reason === 'violations'
+        ? new HostViolationsError(this.hostPeer.id)
+        : new ConnectionRefusedError(reason, detail),
+    );
     return wasConnected;
   }
 

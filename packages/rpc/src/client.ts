@@ -16,30 +16,52 @@ import {
   ClientHandshake,
   type ClientInternals,
   type ClientState,
-  type ConnectOptions,
+  type HandshakeOptions,
 } from './client-handshake.js';
 import type { EndpointDebugState } from './debug-state.js';
 import { Endpoint } from './endpoint.js';
 import { ClosedError, DisconnectedError, RpcArgumentError } from './errors.js';
 import type { CommonEvents, DisconnectReason } from './events.js';
 import type { LocalHostLink } from './loopback.js';
+import type { EndpointOptions } from './options.js';
 import type { Peer } from './peer.js';
 import type { Protocol } from './protocol.js';
 import type { PeerStats } from './stats.js';
 import type {
+  CallableName,
   CallableRequests,
+  HandledName,
   HandledRequests,
-  InferMessage,
-  InferMessageInput,
-  InferRequest,
-  InferRequestInput,
-  InferResponse,
-  InferResponseInput,
+  MessageHandlers,
+  MessageInputs,
   ReceivableMessages,
+  ReceivableName,
+  RequestHandlers,
+  RequestInputs,
+  Responses,
   SendableMessages,
+  SendableName,
 } from './types.js';
 
-export type { ClientState, ConnectOptions };
+export type { ClientState };
+
+/** Options of {@link connectToHost}. */
+export interface ConnectOptions<P extends Protocol> extends EndpointOptions<P>, HandshakeOptions {
+  /** The host's SteamID. */
+  host: SteamId;
+  /**
+   * Registers handlers before anything can arrive: called once, synchronously, with the client,
+   * before the hello leaves. What the host sends as the client joins (a "joined" line, the state
+   * of the match, a request to the new player) is handled as soon as the welcome is in, which is
+   * before `connectToHost` resolves: handlers registered after `await` would miss it.
+   * A throw rejects `connectToHost` with that error, before anything is sent to the host.
+   *
+   * ```ts
+   * const client = await connectToHost({ network, protocol, host, setup: (c) => c.on('chat', show) });
+   * ```
+   */
+  setup?: (client: Client<P>) => void;
+}
 
 /** Events of a {@link Client}. */
 export type ClientEvents = CommonEvents & {
@@ -128,7 +150,19 @@ export class Client<P extends Protocol = Protocol> {
     this.hostId = options.host;
     this.#hostPeer = endpoint.addPeer(this.hostId, null);
     this.#handshake = new ClientHandshake(endpoint, this.#hostPeer, options.tickMs !== undefined);
-    if (internals?.connected !== undefined) this.#handshake.begin(options, internals.connected);
+    const connected = internals?.connected;
+    if (connected === undefined) return;
+    if (options.setup !== undefined) {
+      try {
+        options.setup(this);
+      } catch (error) {
+        // Nothing was sent yet: the client just ends, and connecting fails with the setup's error.
+        this.#handshake.fail(error as Error);
+        connected(error as Error);
+        return;
+      }
+    }
+    this.#handshake.begin(options, connected);
   }
 
   /** Where this client is in its life. */
@@ -136,39 +170,44 @@ export class Client<P extends Protocol = Protocol> {
     return this.#handshake.state;
   }
 
-  /** Registers a handler for messages the host sends. Returns a function that unsubscribes. */
-  on<N extends ReceivableMessages<P, 'client'>>(
-    name: N,
-    handler: (message: InferMessage<P, N>, host: SteamId) => void,
+  /**
+   * Registers a handler for messages the host sends. Returns a function that unsubscribes.
+   * Register in `connectToHost({ setup })` to hear what the host sends as the client joins.
+   */
+  on<N extends string>(
+    name: ReceivableName<P, 'client', N>,
+    handler: MessageHandlers<P, 'client'>[N & ReceivableMessages<P, 'client'>],
   ): () => void {
     return this.#endpoint.on(name, handler as (m: unknown, p: SteamId) => void);
   }
 
   /** Removes a handler registered with {@link Client.on}. */
-  off<N extends ReceivableMessages<P, 'client'>>(
-    name: N,
-    handler: (message: InferMessage<P, N>, host: SteamId) => void,
+  off<N extends string>(
+    name: ReceivableName<P, 'client', N>,
+    handler: MessageHandlers<P, 'client'>[N & ReceivableMessages<P, 'client'>],
   ): void {
     this.#endpoint.off(name, handler as (m: unknown, p: SteamId) => void);
   }
 
   /** Answers request `name` from the host (see `Host.handle` for how errors travel). */
-  handle<N extends HandledRequests<P, 'client'>>(
-    name: N,
-    handler: (
-      request: InferRequest<P, N>,
-      host: SteamId,
-    ) => InferResponseInput<P, N> | Promise<InferResponseInput<P, N>>,
+  handle<N extends string>(
+    name: HandledName<P, 'client', N>,
+    handler: RequestHandlers<P, 'client'>[N & HandledRequests<P, 'client'>],
   ): () => void {
     return this.#endpoint.handle(name, handler as (r: unknown, p: SteamId) => unknown);
   }
 
   /**
    * Queues message `name` for the host (sent at the end of this update or on `flush()`).
+   * In code generic over names, pass a name typed `SendableMessages<P, 'client'>`.
    * @throws {@link DisconnectedError} when not connected; {@link MessageTooLargeError} when it cannot
-   *   fit; {@link EncodeError} when msgpack cannot encode it.
+   *   fit; {@link EncodeError} when the payload holds something that cannot travel (see the README's
+   *   "What survives the wire").
    */
-  send<N extends SendableMessages<P, 'client'>>(name: N, message: InferMessageInput<P, N>): void {
+  send<N extends string>(
+    name: SendableName<P, 'client', N, 'send'>,
+    message: MessageInputs<P, 'client'>[N & SendableMessages<P, 'client'>],
+  ): void {
     const endpoint = this.#endpoint;
     const entry = endpoint.sendable(name, 'message');
     const hostPeer = this.#hostPeer;
@@ -178,11 +217,11 @@ export class Client<P extends Protocol = Protocol> {
   }
 
   /** Calls request `name` on the host; resolves with its response. */
-  call<N extends CallableRequests<P, 'client'>>(
-    name: N,
-    request: InferRequestInput<P, N>,
+  call<N extends string>(
+    name: CallableName<P, 'client', N>,
+    request: RequestInputs<P, 'client'>[N & CallableRequests<P, 'client'>],
     options?: CallOptions,
-  ): Promise<InferResponse<P, N>> {
+  ): Promise<Responses<P, 'client'>[N & CallableRequests<P, 'client'>]> {
     const endpoint = this.#endpoint;
     let entry: ReturnType<Endpoint['sendable']>;
     try {
@@ -191,7 +230,7 @@ export class Client<P extends Protocol = Protocol> {
       return Promise.reject(error);
     }
     return endpoint.calls.call(this.#hostPeer, this.hostId, entry, request, options) as Promise<
-      InferResponse<P, N>
+      Responses<P, 'client'>[N & CallableRequests<P, 'client'>]
     >;
   }
 

@@ -1,6 +1,8 @@
 /**
  * Control keeps sessions honest: heartbeats and round trips, silent peers and stale handshakes,
- * goodbyes and the closing of Steam sessions after them.
+ * goodbyes and the closing of Steam sessions after them. Every control packet is counted against
+ * its sender like data: its bytes, and its own budget of control packets per second (an honest peer
+ * sends about two), past which it is rejected and not answered.
  *
  * A session lingers after a goodbye long enough for the goodbye to arrive. Handshake packets go to
  * the side's policy, which knows what a hello or a welcome means to it; the packet formats live in
@@ -10,6 +12,7 @@
 import type { SteamId } from '@steamwire/transport-steam';
 import { ControlKind, ControlReader, controlPacket, readTime, timePacket } from './control-packets.js';
 import type { EndpointState } from './endpoint-state.js';
+import type { EnforcementMemory } from './enforce-memory.js';
 import type { EndpointConfig } from './options.js';
 import type { Outbox } from './outbox.js';
 import type { Peer } from './peer.js';
@@ -38,6 +41,7 @@ export class Control {
     private readonly peers: ReadonlyMap<SteamId, Peer>,
     private readonly outbox: Outbox,
     private readonly reporter: Reporter,
+    private readonly memory: EnforcementMemory,
     private readonly policy: ControlPolicy,
   ) {}
 
@@ -48,23 +52,45 @@ export class Control {
 
   /** Handles one packet from the control channel. */
   receive(from: SteamId, data: Uint8Array): void {
-    if (this.policy.handshake(from, data)) return;
-    const peer = this.peers.get(from);
-    if (peer === undefined) return;
     const now = this.state.now;
-    if (peer.state === 'connected') peer.lastHeard = now;
+    let peer = this.peers.get(from);
+    // Counted against the SteamID whether or not it has a session now (a goodbye does not reset
+    // its budget); a SteamID never seen has nothing to count against until its hello is admitted.
+    const record = peer?.enforcement ?? this.memory.get(from);
+    if (record !== undefined) {
+      if (peer !== undefined) {
+        const c = peer.counters.channel;
+        const slot = this.config.controlSlot;
+        c[slot * 4]!++;
+        c[slot * 4 + 1]! += data.length;
+      }
+      if (!record.controlBucket.take(1, now) || !record.byteBucket.take(data.length, now)) {
+        if (peer === undefined) record.count('rateLimited');
+        this.reporter.reject(peer, from, 'rateLimited', undefined);
+        return;
+      }
+    }
+    if (this.policy.handshake(from, data)) return;
+    peer = this.peers.get(from);
+    if (peer === undefined) return;
+    const connected = peer.state === 'connected';
     switch (data[0]) {
       case ControlKind.Ping:
-        if (peer.state === 'connected' && data.length === 9) {
+        if (data.length !== 9) break;
+        if (connected) {
+          peer.lastHeard = now;
           const pong = data.slice();
           pong[0] = ControlKind.Pong;
           this.outbox.sendControl(peer, pong, false);
         }
         return;
       case ControlKind.Pong: {
+        if (data.length !== 9) break;
+        if (!connected) return;
+        peer.lastHeard = now;
         const rtt = now - readTime(data);
         // A peer could echo anything: only plausible samples count.
-        if (peer.state === 'connected' && rtt >= 0 && rtt <= 60_000) peer.counters.addRtt(rtt);
+        if (rtt >= 0 && rtt <= 60_000) peer.counters.addRtt(rtt);
         return;
       }
       case ControlKind.Bye: {
@@ -74,9 +100,16 @@ export class Control {
         this.policy.bye(peer, reason, detail);
         return;
       }
-      default:
+      case ControlKind.Welcome:
+      case ControlKind.Refuse:
+        // The other side's handshake kinds: the side's policy already had its say.
+        if (connected) peer.lastHeard = now;
         return;
+      default:
+        break;
     }
+    // Empty, unknown, or a ping/pong of the wrong size: nothing an honest peer sends.
+    this.reporter.reject(peer, from, 'malformed', undefined);
   }
 
   /** Sends heartbeats, and hands silent peers and stale handshakes to the policy. */

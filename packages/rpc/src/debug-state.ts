@@ -34,6 +34,10 @@ export interface EndpointDebugState {
   readonly retryBytes: number;
   /** Packets from the host held until its welcome (client side). */
   readonly earlyPackets: number;
+  /** Packets (or the rest of one) waiting for their peer's next work budget, and their bytes. */
+  readonly deferredPackets: number;
+  /** Bytes of {@link EndpointDebugState.deferredPackets}. */
+  readonly deferredBytes: number;
   /** Packets from a same-process endpoint waiting for the next update. */
   readonly inboxPackets: number;
   /** Sessions kept open briefly so a goodbye is delivered. */
@@ -63,6 +67,8 @@ export function collectDebugState(peers: Iterable<Peer>, totals: EndpointTotals)
   let retryPackets = 0;
   let retryBytes = 0;
   let earlyPackets = 0;
+  let deferredPackets = 0;
+  let deferredBytes = 0;
   for (const peer of peers) {
     count++;
     if (peer.state === 'connected') connected++;
@@ -75,6 +81,8 @@ export function collectDebugState(peers: Iterable<Peer>, totals: EndpointTotals)
     retryPackets += peer.retry.length;
     retryBytes += peer.retryBytes;
     earlyPackets += peer.early?.length ?? 0;
+    if (peer.deferred !== null) deferredPackets += peer.deferred.length - peer.deferredHead;
+    deferredBytes += peer.deferredBytes;
   }
   return {
     closed: totals.closed,
@@ -89,6 +97,8 @@ export function collectDebugState(peers: Iterable<Peer>, totals: EndpointTotals)
     retryPackets,
     retryBytes,
     earlyPackets,
+    deferredPackets,
+    deferredBytes,
     inboxPackets: totals.inboxPackets,
     lingeringSessions: totals.lingeringSessions,
     unreportedErrors: totals.unreportedErrors,

@@ -7,6 +7,7 @@
  * @packageDocumentation
  */
 import type { SteamId } from '@steamwire/transport-steam';
+import type { RejectReason } from './enforce.js';
 import type { EndpointConfig } from './options.js';
 import { type PayloadReader, REJECTED } from './payload.js';
 import type { Peer } from './peer.js';
@@ -22,6 +23,8 @@ export type AnyHandler = (payload: unknown, peer: SteamId) => void;
 export interface RequestSink {
   /** A decoded, validated request `entry` from `peer`, to answer under `callId`. */
   handleRequest(peer: Peer, entry: ProtocolEntry, callId: number, value: unknown): void;
+  /** Request `entry` from `peer` under `callId` was refused (already counted) for `reason`: say so. */
+  refused(peer: Peer, entry: ProtocolEntry, callId: number, reason: RejectReason): void;
   /** A response frame (`id` below the first entry id) in `data[start, end)`. */
   handleResponse(peer: Peer, id: number, data: Uint8Array, start: number, end: number): void;
 }
@@ -98,25 +101,7 @@ export class Dispatcher {
       return;
     }
     const name = entry.name;
-    if (!this.mayReceive(entry)) {
-      reporter.reject(peer, peer.id, 'wrongDirection', name);
-      return;
-    }
-    if (entry.channel !== channel) {
-      reporter.reject(peer, peer.id, 'wrongChannel', name);
-      return;
-    }
-    if (entry.reliable !== reliable) {
-      reporter.reject(peer, peer.id, 'wrongSendType', name);
-      return;
-    }
-    if (end - start > this.maxMessageBytes) {
-      reporter.reject(peer, peer.id, 'tooLarge', name);
-      return;
-    }
-    const m = peer.counters.entry;
-    m[entry.index * 4]!++;
-    m[entry.index * 4 + 1]! += frameBytes;
+    // A request's call id comes first, so that a refusal can be answered under it.
     let callId = -1;
     if (entry.kind === 'request') {
       callId = this.varint.read(data, start, end);
@@ -124,6 +109,27 @@ export class Dispatcher {
         reporter.reject(peer, peer.id, 'malformed', name);
         return;
       }
+    }
+    if (!this.mayReceive(entry)) {
+      this.refuse(peer, entry, callId, 'wrongDirection');
+      return;
+    }
+    if (entry.channel !== channel) {
+      this.refuse(peer, entry, callId, 'wrongChannel');
+      return;
+    }
+    if (entry.reliable !== reliable) {
+      this.refuse(peer, entry, callId, 'wrongSendType');
+      return;
+    }
+    if (end - start > this.maxMessageBytes) {
+      this.refuse(peer, entry, callId, 'tooLarge');
+      return;
+    }
+    const m = peer.counters.entry;
+    m[entry.index * 4]!++;
+    m[entry.index * 4 + 1]! += frameBytes;
+    if (callId >= 0) {
       start = this.varint.end;
     } else if (entry.latest) {
       const idx = entry.index;
@@ -138,10 +144,38 @@ export class Dispatcher {
       peer.latestSeq[idx] = seq;
       peer.latestSerial[idx] = peer.packetSerial;
     }
-    const value = this.payloads.read(peer, entry.schema, name, data, start, end);
-    if (value === REJECTED) return;
+    const value = this.payloads.read(peer, entry.schema, entry.limits, name, data, start, end);
+    if (value === REJECTED) {
+      if (callId >= 0) this.requests.refused(peer, entry, callId, reporter.lastReason);
+      return;
+    }
     if (entry.kind === 'message') this.dispatchMessage(peer, entry, value);
     else this.requests.handleRequest(peer, entry, callId, value);
+  }
+
+  /**
+   * A frame with id `id` and body `data[start, end)` was refused for `reason` before it reached
+   * {@link Dispatcher.frame} (over the message budget): counts it and, for a request, answers it.
+   */
+  refuseFrame(
+    peer: Peer,
+    id: number,
+    data: Uint8Array,
+    start: number,
+    end: number,
+    reason: RejectReason,
+  ): void {
+    const entry = this.entries[id - FIRST_ENTRY_ID];
+    this.reporter.reject(peer, peer.id, reason, entry?.name);
+    if (entry?.kind !== 'request') return;
+    const callId = this.varint.read(data, start, end);
+    if (callId >= 0) this.requests.refused(peer, entry, callId, reason);
+  }
+
+  /** Counts a refusal of `entry` and, for a request (`callId` ≥ 0), answers it. */
+  private refuse(peer: Peer, entry: ProtocolEntry, callId: number, reason: RejectReason): void {
+    this.reporter.reject(peer, peer.id, reason, entry.name);
+    if (callId >= 0) this.requests.refused(peer, entry, callId, reason);
   }
 
   private dispatchMessage(peer: Peer, entry: ProtocolEntry, value: unknown): void {

@@ -16,6 +16,7 @@ import { collectDebugState, type EndpointDebugState } from './debug-state.js';
 import { type AnyHandler, Dispatcher } from './dispatch.js';
 import { EndpointState } from './endpoint-state.js';
 import { PeerEnforcement } from './enforce.js';
+import { EnforcementMemory } from './enforce-memory.js';
 import { ClosedError, RpcArgumentError } from './errors.js';
 import type { DisconnectReason } from './events.js';
 import { Inbox } from './inbox.js';
@@ -65,6 +66,8 @@ export class Endpoint {
   readonly dispatcher: Dispatcher;
   readonly control: Control;
   readonly inbox: Inbox;
+  /** What enforcement remembers per SteamID, across sessions. */
+  readonly memory: EnforcementMemory;
   private readonly policy: SidePolicy;
   /** False for the host's local client, which reads only its inbox. */
   private readonly usesNetwork: boolean;
@@ -77,12 +80,16 @@ export class Endpoint {
     this.policy = policy;
     this.usesNetwork = usesNetwork;
     this.state = new EndpointState(config.clock.now());
+    this.memory = new EnforcementMemory(config.rateLimits, config.enforcementMemoryMs);
     this.reporter = new Reporter(config.violationPolicy, (peer) => policy.violations(peer));
-    this.outbox = new Outbox(config);
+    this.outbox = new Outbox(config, this.state, (peer) =>
+      // Its Steam queue stayed full: reliable data can no longer be kept for it.
+      this.removePeer(peer, 'timeout', 'send queue full', null),
+    );
     this.payloads = new PayloadReader(this.reporter);
     this.calls = new CallTable(config, this.state, this.outbox, this.payloads, this.reporter);
     this.dispatcher = new Dispatcher(config, this.reporter, this.payloads, this.calls);
-    this.control = new Control(config, this.state, this.peers, this.outbox, this.reporter, {
+    this.control = new Control(config, this.state, this.peers, this.outbox, this.reporter, this.memory, {
       handshake: (from, data) => policy.handshake(from, data),
       bye: (peer, reason, detail) => policy.bye(peer, reason, detail),
       handshakeTimedOut: (peer) => policy.handshakeTimedOut(peer),
@@ -105,6 +112,7 @@ export class Endpoint {
     if (state.closed) return;
     try {
       state.now = this.config.clock.now();
+      state.update++;
       if (this.usesNetwork) {
         try {
           this.config.network.runCallbacks();
@@ -117,6 +125,7 @@ export class Endpoint {
       if (state.now >= this.nextHousekeeping) {
         this.nextHousekeeping = state.now + Math.min(100, this.config.heartbeatIntervalMs);
         this.control.heartbeats();
+        this.memory.sweep(state.now);
       }
       this.outbox.flush();
       this.policy.afterUpdate();
@@ -148,8 +157,9 @@ export class Endpoint {
   addPeer(id: SteamId, local: LocalDelivery | null): Peer {
     const config = this.config;
     const now = this.state.now;
-    // A same-process peer runs our own code: no rate limits.
-    const enforcement = new PeerEnforcement(local === null ? config.rateLimits : false, now);
+    // A same-process peer runs our own code: no rate limits. A remote one finds what enforcement
+    // remembers of its SteamID from earlier sessions.
+    const enforcement = local === null ? this.memory.open(id, now) : new PeerEnforcement(false, now);
     const peer = new Peer(
       id,
       local,
@@ -176,7 +186,10 @@ export class Endpoint {
     }
     peer.state = 'closed';
     if (this.peers.get(peer.id) === peer) this.peers.delete(peer.id);
-    if (peer.local === null) this.control.closeSessionLater(peer.id, bye !== null ? this.config.lingerMs : 0);
+    if (peer.local === null) {
+      this.memory.close(peer.id, peer.enforcement, this.state.now);
+      this.control.closeSessionLater(peer.id, bye !== null ? this.config.lingerMs : 0);
+    }
     this.calls.failAll(peer, reason);
     peer.release();
     this.policy.peerGone(peer, reason, detail, wasConnected);
@@ -184,8 +197,10 @@ export class Endpoint {
 
   /** Forgets a peer that never joined (refused or timed out), closing its session after `delayMs`. */
   dropPeer(peer: Peer, delayMs: number): void {
+    if (peer.state === 'closed') return;
     peer.state = 'closed';
-    this.peers.delete(peer.id);
+    if (this.peers.get(peer.id) === peer) this.peers.delete(peer.id);
+    this.memory.close(peer.id, peer.enforcement, this.state.now);
     this.control.closeSessionLater(peer.id, delayMs);
   }
 

@@ -35,6 +35,11 @@ export const RejectReasons = [
   'unexpectedResponse',
   /** More concurrent requests from that peer than allowed. */
   'tooManyRequests',
+  /**
+   * Valid msgpack that costs too much to decode: more elements, nesting, map keys or string bytes
+   * than its declaration's `limits` allow.
+   */
+  'tooComplex',
 ] as const;
 
 /** One of {@link RejectReasons}. */
@@ -47,10 +52,18 @@ export const REJECT_INDEX: Readonly<Record<RejectReason, number>> = Object.freez
 
 /** Per-peer rate limits. `Infinity` disables one. */
 export interface RateLimitOptions {
-  /** Sustained messages per second (frames, any kind). */
+  /**
+   * Sustained messages per second: frames of any kind, and packets that carry no whole frame
+   * (fragments), so a flood of tiny packets is counted too.
+   */
   messagesPerSecond?: number;
-  /** Sustained received bytes per second (whole packets). */
+  /** Sustained received bytes per second (whole packets, control packets included). */
   bytesPerSecond?: number;
+  /**
+   * Sustained control packets per second (heartbeats, hellos, goodbyes: an honest peer sends about
+   * two a second). Past it, control packets are rejected and not answered.
+   */
+  controlPacketsPerSecond?: number;
   /** Seconds of the sustained rate a peer may spend at once (bucket size). Default 2. */
   burstSeconds?: number;
 }
@@ -59,6 +72,7 @@ export interface RateLimitOptions {
 export const HOST_RATE_LIMITS: Required<RateLimitOptions> = Object.freeze({
   messagesPerSecond: 2000,
   bytesPerSecond: 4 * 1024 * 1024,
+  controlPacketsPerSecond: 30,
   burstSeconds: 2,
 });
 
@@ -66,6 +80,7 @@ export const HOST_RATE_LIMITS: Required<RateLimitOptions> = Object.freeze({
 export const CLIENT_RATE_LIMITS: Required<RateLimitOptions> = Object.freeze({
   messagesPerSecond: 100_000,
   bytesPerSecond: 64 * 1024 * 1024,
+  controlPacketsPerSecond: 30,
   burstSeconds: 2,
 });
 
@@ -125,37 +140,94 @@ export type ViolationPolicy = (info: ViolationInfo) => boolean;
 
 /**
  * The default policy: kick after 50 rejections of any kind, or after 5 that no honest peer running
- * the same protocol produces (decode failures, malformed framing, wrong direction).
+ * the same protocol produces (decode failures, malformed framing, wrong direction, unknown ids,
+ * payloads over their declared cost limits, which an honest sender refuses to send).
  */
 export const defaultViolationPolicy: ViolationPolicy = ({ counts, total }) =>
-  total >= 50 || counts.malformed + counts.decodeFailed + counts.wrongDirection + counts.unknownMessage >= 5;
+  total >= 50 ||
+  counts.malformed +
+    counts.decodeFailed +
+    counts.wrongDirection +
+    counts.unknownMessage +
+    counts.tooComplex >=
+    5;
 
 /**
- * What enforcement remembers about one peer: its rate budgets, its rejections, and how many of its
- * requests are being handled. Separate from the session state so that it can be keyed by SteamID
- * and survive a reconnect.
+ * What enforcement remembers about one SteamID: its rate budgets, its rejections, how many of its
+ * requests are being handled, its work budget in the current update, and its join rate. Kept apart
+ * from the session and keyed by SteamID (see `enforce-memory.ts`), so that saying hello again,
+ * goodbye then hello, or reconnecting starts none of it afresh.
  */
 export class PeerEnforcement {
-  /** Frames per second. */
+  /** Frames per second (and packets that carry no whole frame). */
   readonly messageBucket: TokenBucket;
   /** Received bytes per second (whole packets). */
   readonly byteBucket: TokenBucket;
+  /** Control packets per second. */
+  readonly controlBucket: TokenBucket;
+  /**
+   * Answers to refused requests, at the peer's own message rate: refusals that got past the
+   * message budget are bounded by it already, and this keeps those refused for exceeding it
+   * (`rateLimited`) from being answered one for one.
+   */
+  readonly answerBucket: TokenBucket;
   /** Rejections by reason, indexed like {@link RejectReasons}. */
   readonly rejected = new Float64Array(RejectReasons.length);
   /** All rejections so far. */
   rejectedTotal = 0;
   /** Requests from this peer whose handler has not answered yet. */
   inflight = 0;
+  /**
+   * Decode work this peer may still cost in the current update (see `EndpointOptions.workPerUpdate`);
+   * below 0 after one expensive message, a debt the next updates pay first.
+   */
+  work = 0;
+  /** The update whose budget {@link PeerEnforcement.work} holds. */
+  workUpdate = -1;
+  /** Joins (welcomes) per minute, on a host; `null` until the first hello. */
+  joins: TokenBucket | null = null;
+  /** Sessions of this SteamID open now (0 or 1, the same-process peer aside). */
+  sessions = 0;
+  /** When its last session ended: it is forgotten a while after that. */
+  endedAt = 0;
 
   /** @param limits the rate limits, or `false` for none (the same-process client). */
   constructor(limits: Required<RateLimitOptions> | false, now: number) {
     const inf = Number.POSITIVE_INFINITY;
-    this.messageBucket = limits
-      ? new TokenBucket(limits.messagesPerSecond, limits.burstSeconds, now)
-      : new TokenBucket(inf, 1, now);
-    this.byteBucket = limits
-      ? new TokenBucket(limits.bytesPerSecond, limits.burstSeconds, now)
-      : new TokenBucket(inf, 1, now);
+    this.messageBucket = new TokenBucket(
+      limits ? limits.messagesPerSecond : inf,
+      limits ? limits.burstSeconds : 1,
+      now,
+    );
+    this.byteBucket = new TokenBucket(
+      limits ? limits.bytesPerSecond : inf,
+      limits ? limits.burstSeconds : 1,
+      now,
+    );
+    this.controlBucket = new TokenBucket(
+      limits ? limits.controlPacketsPerSecond : inf,
+      limits ? limits.burstSeconds : 1,
+      now,
+    );
+    this.answerBucket = new TokenBucket(
+      limits ? limits.messagesPerSecond : inf,
+      limits ? limits.burstSeconds : 1,
+      now,
+    );
+    if (!limits) this.work = inf;
+  }
+
+  /**
+   * Starts update `update` for this peer: its work budget is refilled by `budget` (up to `budget`;
+   * a debt is paid first). Returns true while the peer may still cost work in this update.
+   */
+  mayWork(update: number, budget: number): boolean {
+    if (this.workUpdate !== update) {
+      this.workUpdate = update;
+      // (Infinity, for a peer without limits, stays as it is.)
+      if (this.work < budget) this.work = Math.min(this.work + budget, budget);
+    }
+    return this.work > 0;
   }
 
   /** Counts one rejection for `reason`. */

@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 import type { SteamId } from '@steamwire/transport-steam';
+import type { RejectReason } from './enforce.js';
+import { UnencodableValue } from './msgpack-write.js';
 
 /** Base class of every rpc error. `code` is stable across versions. */
 export class RpcError extends Error {
@@ -57,15 +59,57 @@ export class MessageTooLargeError extends RpcError {
   }
 }
 
-/** A payload could not be encoded with msgpack (a function, a symbol, a cycle…). */
+/** What {@link MessageTooComplexError} reports of the limits a payload passed. */
+export interface DecodeLimitsInForce {
+  readonly maxElements: number;
+  readonly maxDepth: number;
+  readonly maxMapKeys: number;
+  readonly maxStringBytes: number;
+}
+
+/**
+ * A payload is over its declaration's decode limits (elements, nesting, keys per map, string bytes):
+ * the receiver would refuse it, so it is not sent.
+ */
+export class MessageTooComplexError extends RpcError {
+  /** The message or request name. */
+  readonly messageName: string;
+  /** The limits it passed. */
+  readonly limits: DecodeLimitsInForce;
+  constructor(messageName: string, limits: DecodeLimitsInForce) {
+    super(
+      'MESSAGE_TOO_COMPLEX',
+      `Message '${messageName}' is over its decode limits (maxElements ${limits.maxElements}, maxDepth ${limits.maxDepth}, maxMapKeys ${limits.maxMapKeys}, maxStringBytes ${limits.maxStringBytes}); send less, or raise the limits in its declaration.`,
+    );
+    this.messageName = messageName;
+    this.limits = limits;
+  }
+}
+
+/**
+ * A payload holds something that would not arrive as itself (a function, a symbol, `undefined` in
+ * an array, a Map, a Set, a class instance, a bigint beyond 64 bits, a cycle…; see "What survives
+ * the wire" in the rpc README). Thrown at the send, before anything is queued.
+ */
 export class EncodeError extends RpcError {
   /** The message or request name. */
   readonly messageName: string;
+  /** Where the value is in the payload, e.g. `payload.players[3].onHit` (`undefined` when unknown). */
+  readonly path: string | undefined;
+  /** What is wrong with it, e.g. `is a function, which cannot travel` (`undefined` when unknown). */
+  readonly problem: string | undefined;
   constructor(messageName: string, cause: unknown) {
-    super('ENCODE_FAILED', `Message '${messageName}' could not be encoded with msgpack; send plain data.`, {
-      cause,
-    });
+    const where = cause instanceof UnencodableValue ? cause : undefined;
+    super(
+      'ENCODE_FAILED',
+      where === undefined
+        ? `Message '${messageName}' could not be encoded with msgpack; send plain data.`
+        : `Message '${messageName}' cannot be sent: ${where.path} ${where.problem}. Send plain data (see "What survives the wire" in the rpc README).`,
+      { cause },
+    );
     this.messageName = messageName;
+    this.path = where?.path;
+    this.problem = where?.problem;
   }
 }
 
@@ -199,20 +243,42 @@ export class ConnectionRefusedError extends RpcError {
   }
 }
 
+/** What a client saw of its host while it tried to connect (see {@link ConnectTimeoutError}). */
+export interface ConnectAttempt {
+  /** Hellos the client tried to send (it resends until the host answers). */
+  readonly hellosTried: number;
+  /** Of those, how many Steam took (`sendP2PPacket` returned true). */
+  readonly hellosSent: number;
+  /** Whether anything at all came back from the host. */
+  readonly heardFromHost: boolean;
+}
+
 /** The host did not welcome us within the connect timeout. */
 export class ConnectTimeoutError extends RpcError {
   /** The host we tried. */
   readonly host: SteamId;
   /** The timeout that elapsed, in milliseconds. */
   readonly timeoutMs: number;
-  constructor(host: SteamId, timeoutMs: number) {
+  /** Hellos tried and sent, and whether the host was heard (absent when unknown). */
+  readonly attempt: ConnectAttempt | undefined;
+  constructor(host: SteamId, timeoutMs: number, attempt?: ConnectAttempt) {
     super(
       'CONNECT_TIMEOUT',
-      `Host ${host} did not answer within ${timeoutMs} ms; check that it is running and accepts this peer.`,
+      `Host ${host} did not welcome us within ${timeoutMs} ms: ${explainAttempt(attempt)}`,
     );
     this.host = host;
     this.timeoutMs = timeoutMs;
+    this.attempt = attempt;
   }
+}
+
+function explainAttempt(attempt: ConnectAttempt | undefined): string {
+  if (attempt === undefined) return 'check that it is running and accepts this peer.';
+  if (attempt.hellosSent === 0)
+    return `Steam refused all ${attempt.hellosTried} hellos; check that Steam's networking is up and the host's SteamID is right.`;
+  if (!attempt.heardFromHost)
+    return `${attempt.hellosSent} of ${attempt.hellosTried} hellos were sent and nothing came back; check that the host is running and accepts this peer (a lobby member, not cooling down after a kick).`;
+  return `${attempt.hellosSent} hellos were sent and the host answered, but never welcomed us; check the host's logs (authenticate, maxPeers).`;
 }
 
 /** Connecting failed at the Steam level (session connect-fail) before the handshake completed. */
@@ -228,6 +294,19 @@ export class ConnectFailedError extends RpcError {
   }
 }
 
+/** The client left its host because the host broke the protocol (its violation policy said so). */
+export class HostViolationsError extends RpcError {
+  /** The host. */
+  readonly host: SteamId;
+  constructor(host: SteamId) {
+    super(
+      'HOST_VIOLATIONS',
+      `Host ${host} sent data this client refuses (see the rejected events), so the client left; the host may run another build of the protocol, or be hostile.`,
+    );
+    this.host = host;
+  }
+}
+
 /** Connecting was aborted through the `AbortSignal`. */
 export class ConnectAbortedError extends RpcError {
   constructor(reason?: unknown) {
@@ -239,5 +318,50 @@ export class ConnectAbortedError extends RpcError {
 export class ClosedError extends RpcError {
   constructor() {
     super('CLOSED', 'This endpoint is closed; create a new one to talk again.');
+  }
+}
+
+/**
+ * The other side refused a request on receipt, before any handler ran, and said so at once instead
+ * of leaving the call to time out. `reason` is the one its `rejected` event names (the payload failed
+ * its schema, a rate limit, too many requests at once, a disagreement about the declaration…).
+ */
+export class RequestRejectedError extends RpcError {
+  /** The request name. */
+  readonly requestName: string;
+  /** Why it was refused, as the refusing side's `rejected` event and `stats().rejected` say. */
+  readonly reason: RejectReason;
+  /** The side that refused it. */
+  readonly by: 'host' | 'client';
+  constructor(requestName: string, reason: RejectReason, by: 'host' | 'client') {
+    super(
+      'REQUEST_REJECTED',
+      `The ${by} refused request '${requestName}' (${reason}): ${rejectionAdvice(reason, by)}`,
+    );
+    this.requestName = requestName;
+    this.reason = reason;
+    this.by = by;
+  }
+}
+
+/** What a caller should do about a refusal, in a sentence. */
+function rejectionAdvice(reason: RejectReason, by: 'host' | 'client'): string {
+  switch (reason) {
+    case 'invalid':
+      return `its payload failed the ${by}'s schema; check what you send against the protocol.`;
+    case 'rateLimited':
+      return `you are over the ${by}'s rate limit; call less often.`;
+    case 'tooManyRequests':
+      return `too many of your requests are being handled at once; await some before calling again.`;
+    case 'tooLarge':
+      return `it is larger than the ${by}'s maxMessageBytes; send less.`;
+    case 'decodeFailed':
+      return `its payload could not be decoded, or would cost too much to; send plain data.`;
+    case 'wrongDirection':
+    case 'wrongChannel':
+    case 'wrongSendType':
+      return 'the two sides declare it differently; build both from the same defineProtocol().';
+    default:
+      return 'it broke a rule of the session; see the other side’s rejected event.';
   }
 }

@@ -1,7 +1,9 @@
 /**
  * The host's admission and handshake: which session requests it accepts (`acceptPeer`, kick
- * cooldowns, a bound on half-open handshakes), and how a hello becomes a peer (session version,
- * protocol fingerprint, optional `authenticate`, `maxPeers`) or a refusal. Also the public
+ * cooldowns, half-open handshakes bounded by count and age, with the oldest silent one evicted for a
+ * newcomer), and how a hello becomes a peer (session version, protocol fingerprint, join rate,
+ * optional `authenticate`, `maxPeers`) or a refusal. A hello repeated before the peer sent anything
+ * is answered with the welcome again (clients resend hellos until welcomed). Also the public
  * {@link HostOptions} that tune it.
  * @packageDocumentation
  */
@@ -14,9 +16,8 @@ import {
   SESSION_VERSION,
 } from './control-packets.js';
 import type { Endpoint } from './endpoint.js';
-import { KickCooldowns } from './enforce.js';
-import { RpcArgumentError } from './errors.js';
-import type { EndpointOptions } from './options.js';
+import { KickCooldowns, TokenBucket } from './enforce.js';
+import { type EndpointOptions, functionOption, intOption, MAX_TIMER_MS, numberOption } from './options.js';
 import type { Peer } from './peer.js';
 import type { Protocol } from './protocol.js';
 
@@ -37,7 +38,14 @@ export type RefuseReason =
   /** It never completed the handshake. */
   | 'handshakeTimeout'
   /** It was kicked less than `kickCooldownMs` ago. */
-  | 'coolingDown';
+  | 'coolingDown'
+  /** It joined `maxJoinsPerMinute` times within the last minute already. */
+  | 'tooManyJoins'
+  /**
+   * It opened a session and had not said hello when `maxPendingPeers` were handshaking and another
+   * peer came: the oldest silent one makes room (or, if every one has said hello, the newcomer waits).
+   */
+  | 'evicted';
 
 /** Options of `createHost`. */
 export interface HostOptions<P extends Protocol> extends EndpointOptions<P> {
@@ -47,14 +55,22 @@ export interface HostOptions<P extends Protocol> extends EndpointOptions<P> {
    * closed, so what it already sent is dropped at once instead of being held by Steam.
    */
   acceptPeer?: (peer: SteamId) => boolean;
-  /** Most connected peers at once, the local client included (default 64). */
+  /** Most connected peers at once, the local client included (default 64, at most 65 536). */
   maxPeers?: number;
+  /**
+   * Most peers handshaking at once (sessions opened, not yet welcomed; default twice `maxPeers`).
+   * When they are all taken, the oldest that has not said hello yet is evicted for a newcomer.
+   */
+  maxPendingPeers?: number;
   /**
    * Checks the auth payload a client sent with `connectToHost({ auth })`. Return (or resolve) false
    * to refuse. Runs before the peer joins; its messages wait until then.
    */
   authenticate?: (peer: SteamId, payload: unknown) => boolean | Promise<boolean>;
-  /** A peer that accepted a session must complete its handshake within this (default 10 000 ms). */
+  /**
+   * A peer that accepted a session must complete its handshake within this (default 10 000 ms); one
+   * that has not even said hello is dropped after 3 000 ms (or this, if shorter).
+   */
   handshakeTimeoutMs?: number;
   /**
    * A peer kicked (by `host.kick` or for violations) is refused for this long, so a flooder
@@ -62,7 +78,22 @@ export interface HostOptions<P extends Protocol> extends EndpointOptions<P> {
    * permanent bans.
    */
   kickCooldownMs?: number;
+  /**
+   * How long what enforcement knows of a SteamID (rate budgets, rejections counted by the violation
+   * policy, requests in flight, join rate) outlives its last session, so that saying hello again,
+   * goodbye then hello, or reconnecting does not start it afresh (default 60 000 ms; 0 forgets at
+   * once). At most 4 096 SteamIDs without a session are remembered; the longest idle go first.
+   */
+  enforcementMemoryMs?: number;
+  /**
+   * Joins (welcomes) one SteamID may make per minute; past it, hellos are refused with
+   * `tooManyJoins`, so a hello/goodbye loop cannot flood every player with join events (default 6).
+   */
+  maxJoinsPerMinute?: number;
 }
+
+/** How long a peer that opened a session may stay silent before saying hello. */
+const HELLO_WAIT_MS = 3000;
 
 /** Admission and handshakes of one host. */
 export class HostHandshake {
@@ -70,29 +101,38 @@ export class HostHandshake {
   /** Most connected peers at once. */
   readonly maxPeers: number;
   private readonly authenticate: HostOptions<Protocol>['authenticate'];
+  private readonly maxPendingPeers: number;
   private readonly handshakeTimeoutMs: number;
+  private readonly helloWaitMs: number;
+  private readonly joinsPerMinute: number;
   private readonly cooldowns: KickCooldowns;
 
-  /** @throws {@link RpcArgumentError} for a bad option. */
+  /** @throws {@link RpcArgumentError} naming a bad option and its valid range. */
   constructor(
     private readonly endpoint: Endpoint,
     options: HostOptions<Protocol>,
   ) {
-    this.acceptPeer = options.acceptPeer ?? (() => true);
-    this.maxPeers = options.maxPeers ?? 64;
-    if (!Number.isInteger(this.maxPeers) || this.maxPeers < 1) {
-      throw new RpcArgumentError('maxPeers', 'maxPeers must be an integer ≥ 1.');
-    }
-    this.authenticate = options.authenticate;
-    this.handshakeTimeoutMs = options.handshakeTimeoutMs ?? 10_000;
-    const kickCooldownMs = options.kickCooldownMs ?? 30_000;
-    if (!(kickCooldownMs >= 0) || !Number.isFinite(kickCooldownMs)) {
-      throw new RpcArgumentError(
-        'kickCooldownMs',
-        'kickCooldownMs must be a finite number of milliseconds ≥ 0.',
-      );
-    }
+    this.acceptPeer = functionOption('acceptPeer', options.acceptPeer) ?? (() => true);
+    this.maxPeers = intOption('maxPeers', options.maxPeers, 64, 1, 65_536);
+    this.maxPendingPeers = intOption(
+      'maxPendingPeers',
+      options.maxPendingPeers,
+      this.maxPeers * 2,
+      1,
+      131_072,
+    );
+    this.authenticate = functionOption('authenticate', options.authenticate);
+    this.handshakeTimeoutMs = numberOption(
+      'handshakeTimeoutMs',
+      options.handshakeTimeoutMs,
+      10_000,
+      1,
+      MAX_TIMER_MS,
+    );
+    this.helloWaitMs = Math.min(HELLO_WAIT_MS, this.handshakeTimeoutMs);
+    const kickCooldownMs = numberOption('kickCooldownMs', options.kickCooldownMs, 30_000, 0, MAX_TIMER_MS);
     this.cooldowns = new KickCooldowns(kickCooldownMs);
+    this.joinsPerMinute = intOption('maxJoinsPerMinute', options.maxJoinsPerMinute, 6, 1, 1_000_000);
   }
 
   /** Refuses `peer` for `kickCooldownMs` from now (it was just kicked). */
@@ -149,18 +189,34 @@ export class HostHandshake {
       endpoint.reporter.error(error, remote, undefined);
     }
     if (!ok) {
+      // No cooldown and no answer: a joiner Steam has not shown to be a lobby member yet resends its
+      // hello, and the next session request asks again.
       this.emit('peerRefused', remote, 'notAccepted', '');
       return false;
     }
+    // Half-open handshakes are bounded by count (and by age, in `timedOut`) so a flood of session
+    // requests cannot grow memory. When full, the oldest that has not said hello makes room: an
+    // honest peer says hello in its first packet, so churning silent ids cannot lock players out.
     let pending = 0;
-    for (const p of endpoint.peers.values()) if (p.state !== 'connected') pending++;
-    // Half-open handshakes are bounded so a flood of session requests cannot grow memory.
-    return pending < this.maxPeers * 2;
+    let oldestSilent: Peer | undefined;
+    for (const p of endpoint.peers.values()) {
+      if (p.state === 'connected' || p.state === 'closed') continue;
+      pending++;
+      if (oldestSilent === undefined && p.state === 'handshaking') oldestSilent = p;
+    }
+    if (pending < this.maxPendingPeers) return true;
+    if (oldestSilent === undefined) {
+      this.emit('peerRefused', remote, 'full', `${this.maxPendingPeers} peers are handshaking`);
+      return false;
+    }
+    this.endpoint.dropPeer(oldestSilent, 0);
+    this.emit('peerRefused', oldestSilent.id, 'evicted', 'it had not said hello');
+    return true;
   }
 
   private start(remote: SteamId): Peer {
     const peer = this.endpoint.addPeer(remote, null);
-    peer.deadline = this.endpoint.state.now + this.handshakeTimeoutMs;
+    peer.deadline = this.endpoint.state.now + this.helloWaitMs;
     return peer;
   }
 
@@ -169,6 +225,12 @@ export class HostHandshake {
     let peer = endpoint.peers.get(from);
     if (peer !== undefined && peer.local !== null) return;
     if (peer !== undefined && peer.state === 'connected') {
+      if (!sentData(peer, endpoint.config.controlSlot)) {
+        // Nothing but control since its welcome: a resent hello (clients resend until welcomed),
+        // answered with the welcome again. Its control budget bounds how often.
+        endpoint.outbox.sendControl(peer, controlPacket(ControlKind.Welcome, []), true);
+        return;
+      }
       endpoint.removePeer(peer, 'reconnected', '', null);
       endpoint.config.network.acceptP2PSessionWithUser(from);
       peer = undefined;
@@ -204,7 +266,10 @@ export class HostHandshake {
     let auth: unknown;
     if (reader.pos < data.length) {
       const decoder = endpoint.payloads.decoder;
-      if (data.length - reader.pos > MAX_AUTH_BYTES || !decoder.check(data, reader.pos, data.length)) {
+      if (
+        data.length - reader.pos > MAX_AUTH_BYTES ||
+        decoder.check(data, reader.pos, data.length, endpoint.config.protocol.limits) < 0
+      ) {
         this.refuse(peer, 'badHello', 'unreadable auth payload');
         return;
       }
@@ -215,10 +280,18 @@ export class HostHandshake {
         return;
       }
     }
+    const now = endpoint.state.now;
+    const record = peer.enforcement;
+    record.joins ??= new TokenBucket(this.joinsPerMinute / 60, 60, now);
+    if (!record.joins.take(1, now)) {
+      this.refuse(peer, 'tooManyJoins', `at most ${this.joinsPerMinute} joins a minute`);
+      return;
+    }
     if (this.connectedCount() >= this.maxPeers) {
       this.refuse(peer, 'full', `the host holds ${this.maxPeers} peers`);
       return;
     }
+    peer.deadline = now + this.handshakeTimeoutMs;
     if (this.authenticate === undefined) {
       this.welcome(peer);
       return;
@@ -296,4 +369,11 @@ export class HostHandshake {
   private emit(event: 'peerJoined' | 'peerRefused', ...args: unknown[]): void {
     this.endpoint.reporter.emitter.emit(event, ...args);
   }
+}
+
+/** True when `peer` sent anything but control packets in this session. */
+function sentData(peer: Peer, controlSlot: number): boolean {
+  const c = peer.counters.channel;
+  for (let slot = 0; slot < controlSlot; slot++) if (c[slot * 4]! > 0) return true;
+  return false;
 }

@@ -7,30 +7,40 @@
  */
 import type { P2PNetworking, SteamId, TypedEmitter } from '@steamwire/transport-steam';
 import type { CallOptions } from './call-table.js';
-import { Client } from './client.js';
-import { CLIENT_INTERNALS, type ClientInternals, type ConnectOptions } from './client-handshake.js';
+import { Client, type ConnectOptions } from './client.js';
+import { CLIENT_INTERNALS, type ClientInternals } from './client-handshake.js';
 import type { EndpointDebugState } from './debug-state.js';
 import { Endpoint } from './endpoint.js';
 import { DisconnectedError, RpcArgumentError } from './errors.js';
 import type { CommonEvents, DisconnectReason } from './events.js';
 import { HostHandshake, type HostOptions, type RefuseReason } from './host-handshake.js';
 import type { LocalClientLink, LocalHostLink } from './loopback.js';
+import { describeValue } from './options.js';
 import type { Protocol } from './protocol.js';
 import type { PeerStats } from './stats.js';
 import type {
+  CallableName,
   CallableRequests,
+  HandledName,
   HandledRequests,
-  InferMessage,
-  InferMessageInput,
-  InferRequest,
-  InferRequestInput,
-  InferResponse,
-  InferResponseInput,
+  MessageHandlers,
+  MessageInputs,
   ReceivableMessages,
+  ReceivableName,
+  RequestHandlers,
+  RequestInputs,
+  Responses,
   SendableMessages,
+  SendableName,
 } from './types.js';
 
 export type { HostOptions, RefuseReason };
+
+/** Options of {@link Host.kick}. */
+export interface KickOptions {
+  /** Refuse the peer for `kickCooldownMs` afterwards (default true). */
+  cooldown?: boolean;
+}
 
 /** Events of a {@link Host}. */
 export type HostEvents = CommonEvents & {
@@ -145,17 +155,17 @@ export class Host<P extends Protocol = Protocol> {
   }
 
   /** Registers a handler for messages clients send. Returns a function that unsubscribes. */
-  on<N extends ReceivableMessages<P, 'host'>>(
-    name: N,
-    handler: (message: InferMessage<P, N>, peer: SteamId) => void,
+  on<N extends string>(
+    name: ReceivableName<P, 'host', N>,
+    handler: MessageHandlers<P, 'host'>[N & ReceivableMessages<P, 'host'>],
   ): () => void {
     return this.#endpoint.on(name, handler as (m: unknown, p: SteamId) => void);
   }
 
   /** Removes a handler registered with {@link Host.on}. */
-  off<N extends ReceivableMessages<P, 'host'>>(
-    name: N,
-    handler: (message: InferMessage<P, N>, peer: SteamId) => void,
+  off<N extends string>(
+    name: ReceivableName<P, 'host', N>,
+    handler: MessageHandlers<P, 'host'>[N & ReceivableMessages<P, 'host'>],
   ): void {
     this.#endpoint.off(name, handler as (m: unknown, p: SteamId) => void);
   }
@@ -165,25 +175,24 @@ export class Host<P extends Protocol = Protocol> {
    * throw answers a `RemoteError` to the caller (code and message only for errors with a string
    * `code`, otherwise `HANDLER_FAILED`).
    */
-  handle<N extends HandledRequests<P, 'host'>>(
-    name: N,
-    handler: (
-      request: InferRequest<P, N>,
-      peer: SteamId,
-    ) => InferResponseInput<P, N> | Promise<InferResponseInput<P, N>>,
+  handle<N extends string>(
+    name: HandledName<P, 'host', N>,
+    handler: RequestHandlers<P, 'host'>[N & HandledRequests<P, 'host'>],
   ): () => void {
     return this.#endpoint.handle(name, handler as (r: unknown, p: SteamId) => unknown);
   }
 
   /**
    * Queues message `name` for `peer` (sent at the end of this update or on `flush()`).
+   * In code generic over names, pass a name typed `SendableMessages<P, 'host'>`.
    * @throws {@link DisconnectedError} when `peer` is not connected; {@link MessageTooLargeError} when
-   *   it cannot fit; {@link EncodeError} when msgpack cannot encode it.
+   *   it cannot fit; {@link EncodeError} when the payload holds something that cannot travel (see
+   *   the README's "What survives the wire").
    */
-  sendTo<N extends SendableMessages<P, 'host'>>(
+  sendTo<N extends string>(
     peer: SteamId,
-    name: N,
-    message: InferMessageInput<P, N>,
+    name: SendableName<P, 'host', N, 'sendTo'>,
+    message: MessageInputs<P, 'host'>[N & SendableMessages<P, 'host'>],
   ): void {
     const endpoint = this.#endpoint;
     const entry = endpoint.sendable(name, 'message');
@@ -193,9 +202,9 @@ export class Host<P extends Protocol = Protocol> {
   }
 
   /** Queues message `name` for every connected peer (but `except`), encoding it once. */
-  broadcast<N extends SendableMessages<P, 'host'>>(
-    name: N,
-    message: InferMessageInput<P, N>,
+  broadcast<N extends string>(
+    name: SendableName<P, 'host', N, 'broadcast'>,
+    message: MessageInputs<P, 'host'>[N & SendableMessages<P, 'host'>],
     options?: { except?: SteamId },
   ): void {
     const endpoint = this.#endpoint;
@@ -204,12 +213,12 @@ export class Host<P extends Protocol = Protocol> {
   }
 
   /** Calls request `name` on client `peer`; resolves with its response. */
-  call<N extends CallableRequests<P, 'host'>>(
+  call<N extends string>(
     peer: SteamId,
-    name: N,
-    request: InferRequestInput<P, N>,
+    name: CallableName<P, 'host', N>,
+    request: RequestInputs<P, 'host'>[N & CallableRequests<P, 'host'>],
     options?: CallOptions,
-  ): Promise<InferResponse<P, N>> {
+  ): Promise<Responses<P, 'host'>[N & CallableRequests<P, 'host'>]> {
     const endpoint = this.#endpoint;
     let entry: ReturnType<Endpoint['sendable']>;
     try {
@@ -218,14 +227,23 @@ export class Host<P extends Protocol = Protocol> {
       return Promise.reject(error);
     }
     const p = endpoint.peers.get(peer);
-    return endpoint.calls.call(p, peer, entry, request, options) as Promise<InferResponse<P, N>>;
+    return endpoint.calls.call(p, peer, entry, request, options) as Promise<
+      Responses<P, 'host'>[N & CallableRequests<P, 'host'>]
+    >;
   }
 
   /**
    * Removes `peer`: it receives a goodbye with `code` and gets `disconnected('kicked', code)`;
-   * `peerLeft(peer, 'kicked', code)` fires here. Returns false when `peer` was not connected.
+   * `peerLeft(peer, 'kicked', code)` fires here. The peer is then refused for `kickCooldownMs`,
+   * unless `options.cooldown` is false (a peer removed for a reason that is not its fault, e.g. it
+   * vanished from the lobby, may come straight back). Returns false when `peer` was not connected.
+   * @throws {@link RpcArgumentError} when `code` is not a string or `options.cooldown` not a boolean.
    */
-  kick(peer: SteamId, code = 'kicked'): boolean {
+  kick(peer: SteamId, code = 'kicked', options?: KickOptions): boolean {
+    if (typeof code !== 'string') throw new RpcArgumentError('code', 'code must be a string.');
+    const cooldown = options?.cooldown === undefined ? true : options.cooldown;
+    if (typeof cooldown !== 'boolean')
+      throw new RpcArgumentError('cooldown', `cooldown must be a boolean, not ${describeValue(cooldown)}.`);
     const endpoint = this.#endpoint;
     const p = endpoint.peers.get(peer);
     if (p === undefined || p.state === 'closed') return false;
@@ -236,7 +254,7 @@ export class Host<P extends Protocol = Protocol> {
       return true;
     }
     endpoint.removePeer(p, 'kicked', code, { reason: 'kicked', detail: code });
-    this.#handshake.coolDown(peer);
+    if (cooldown) this.#handshake.coolDown(peer);
     return true;
   }
 

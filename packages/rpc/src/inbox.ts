@@ -4,8 +4,14 @@
  *
  * It reads every channel (and the packets of a same-process endpoint), hands control packets to
  * control and data from peers that are not connected to the side's policy, and makes one pass per
- * data packet: the peer's byte budget, the packet kind, unreliable sequences, reassembly, then each
- * frame, charged to the peer's message budget before the dispatcher sees it.
+ * data packet: the peer's byte budget, the packet kind (an "unreliable" packet larger than Steam
+ * sends unreliably was sent reliably: a lie), unreliable sequences, reassembly (each fragment counts
+ * as a message), then each frame, charged to the peer's message budget before the dispatcher sees it.
+ *
+ * Every packet and frame also costs work from the peer's budget for this update (and decoding costs
+ * what the pre-scan says it will). A peer out of budget waits: its packets, or the rest of one, are
+ * held in order and resumed at the start of the next update, first thing, so one peer can never stall
+ * a tick. What waits is bounded per peer; past it, packets are rejected as `rateLimited`.
  *
  * Hot-path rules: no closures or arrays per message, one pass per received packet.
  * @packageDocumentation
@@ -14,13 +20,19 @@ import type { P2PNetworking, SteamId } from '@steamwire/transport-steam';
 import { type Dispatcher, seqDiff } from './dispatch.js';
 import type { EndpointState } from './endpoint-state.js';
 import type { EndpointConfig } from './options.js';
-import type { LocalDelivery, LocalPacket, Peer } from './peer.js';
+import type { DeferredPacket, LocalDelivery, LocalPacket, Peer } from './peer.js';
 import { FIRST_ENTRY_ID, type ProtocolEntry } from './protocol.js';
 import type { Reporter } from './report.js';
 import { PacketKind, UNRELIABLE_HEADER_BYTES, VarintReader } from './wire.js';
 
 /** Packets read per channel per update at most, so a flood cannot starve the game loop forever. */
 const MAX_PACKETS_PER_CHANNEL = 100_000;
+/** Packets one peer may have waiting for its next work budget (Steam holds 1000 per sender). */
+export const MAX_DEFERRED_PACKETS = 1024;
+/** Bytes one peer may have waiting for its next work budget. */
+export const MAX_DEFERRED_BYTES = 4 * 1024 * 1024;
+/** Work of reading one frame (before its payload, which costs what the pre-scan says). */
+const FRAME_WORK = 2;
 
 /** What the inbox hands on that is not a data packet of a connected peer. */
 export interface InboxRoutes {
@@ -34,6 +46,10 @@ export interface InboxRoutes {
 export class Inbox implements LocalDelivery {
   /** Packets from a same-process endpoint, processed on the next update. */
   private local: LocalPacket[] = [];
+  /** Peers with packets waiting for their next work budget. */
+  private readonly waiting: Peer[] = [];
+  /** True while a peer's waiting packets are resumed: what stops again goes back to the front. */
+  private resuming = false;
   private readonly varint = new VarintReader();
   /** Slot of each channel number (the protocol's channels, then the control channel). */
   private readonly slotOfChannel: Map<number, number>;
@@ -44,6 +60,8 @@ export class Inbox implements LocalDelivery {
   private readonly network: P2PNetworking;
   private readonly controlSlot: number;
   private readonly entries: readonly ProtocolEntry[];
+  private readonly unreliableLimit: number;
+  private readonly workPerUpdate: number;
 
   constructor(
     config: EndpointConfig,
@@ -56,6 +74,8 @@ export class Inbox implements LocalDelivery {
     this.network = config.network;
     this.controlSlot = config.controlSlot;
     this.entries = config.protocol.entries;
+    this.unreliableLimit = config.unreliableLimit;
+    this.workPerUpdate = config.workPerUpdate;
     this.slotOfChannel = new Map(config.channelNumbers.map((channel, slot) => [channel, slot]));
     this.drainChannels = Int32Array.from([config.controlChannel, ...config.protocol.channels]);
     this.drainSlots = Int32Array.from([config.controlSlot, ...config.protocol.channels.map((_, i) => i)]);
@@ -66,8 +86,12 @@ export class Inbox implements LocalDelivery {
     return this.local.length;
   }
 
-  /** Reads every packet Steam holds for us, channel by channel, control first. */
+  /**
+   * Resumes what peers have waiting for their budget of this update, oldest first; then reads every
+   * packet Steam holds for us, channel by channel, control first.
+   */
   drain(): void {
+    if (this.waiting.length > 0) this.resumeWaiting();
     const channels = this.drainChannels;
     for (let c = 0; c < channels.length; c++) {
       if (this.state.closed) return;
@@ -125,7 +149,7 @@ export class Inbox implements LocalDelivery {
     for (const p of early) {
       if (peer.state !== 'connected') return;
       const slot = this.slotOfChannel.get(p.channel);
-      if (slot !== undefined) this.processPacket(peer, p.channel, slot, p.data);
+      if (slot !== undefined) this.accept(peer, p.channel, slot, p.data);
     }
   }
 
@@ -137,10 +161,115 @@ export class Inbox implements LocalDelivery {
     }
     const peer = this.peers.get(from);
     if (peer === undefined || peer.state !== 'connected') {
+      // Counted too: a handshaking peer (or a host whose data overtakes its welcome) has budgets.
+      if (peer !== undefined && !peer.messageBucket.take(1, this.state.now)) {
+        this.reporter.reject(peer, from, 'rateLimited', undefined);
+        return;
+      }
       this.routes.early(from, peer, channel, data);
       return;
     }
+    this.accept(peer, channel, slot, data);
+  }
+
+  /** A data packet of a connected peer: processed now, or after what the peer has waiting. */
+  private accept(peer: Peer, channel: number, slot: number, data: Uint8Array): void {
+    if (peer.deferred !== null || !peer.enforcement.mayWork(this.state.update, this.workPerUpdate)) {
+      this.defer(peer, channel, slot, data, -1, data.length, false, -1);
+      return;
+    }
     this.processPacket(peer, channel, slot, data);
+  }
+
+  /**
+   * Holds a packet (`pos < 0`) or the rest of one (from frame `pos`) until the peer's next budget:
+   * at the back of its queue, or at the front while its queue is being resumed. Past the bound, it
+   * is rejected: the peer sends more work than it may cost, for longer than we hold it.
+   */
+  private defer(
+    peer: Peer,
+    channel: number,
+    slot: number,
+    data: Uint8Array,
+    pos: number,
+    end: number,
+    reliable: boolean,
+    seq: number,
+  ): void {
+    const bytes = pos < 0 ? data.length : end - pos;
+    let queue = peer.deferred;
+    if (
+      queue !== null &&
+      (queue.length - peer.deferredHead >= MAX_DEFERRED_PACKETS ||
+        peer.deferredBytes + bytes > MAX_DEFERRED_BYTES)
+    ) {
+      this.reporter.reject(peer, peer.id, 'rateLimited', undefined);
+      return;
+    }
+    const item: DeferredPacket = { channel, slot, data, pos, end, reliable, seq };
+    peer.deferredBytes += bytes;
+    if (queue === null) {
+      queue = [item];
+      peer.deferred = queue;
+      peer.deferredHead = 0;
+      if (!peer.waitingListed) {
+        peer.waitingListed = true;
+        this.waiting.push(peer);
+      }
+    } else if (!this.resuming) {
+      queue.push(item);
+    } else if (peer.deferredHead > 0) {
+      queue[--peer.deferredHead] = item;
+    } else {
+      queue.unshift(item);
+    }
+  }
+
+  /** Gives every waiting peer its budget of this update, first: what it has waiting goes first. */
+  private resumeWaiting(): void {
+    const waiting = this.waiting;
+    const update = this.state.update;
+    const budget = this.workPerUpdate;
+    let kept = 0;
+    this.resuming = true;
+    try {
+      for (let i = 0; i < waiting.length; i++) {
+        const peer = waiting[i]!;
+        const enforcement = peer.enforcement;
+        while (peer.deferred !== null && peer.state === 'connected' && enforcement.mayWork(update, budget)) {
+          const queue = peer.deferred;
+          const item = queue[peer.deferredHead]!;
+          queue[peer.deferredHead++] = undefined as unknown as DeferredPacket;
+          peer.deferredBytes -= item.pos < 0 ? item.data.length : item.end - item.pos;
+          if (peer.deferredHead === queue.length) {
+            peer.deferred = null;
+            peer.deferredHead = 0;
+            peer.deferredBytes = 0;
+          }
+          try {
+            if (item.pos < 0) this.processPacket(peer, item.channel, item.slot, item.data);
+            else
+              this.processFrames(
+                peer,
+                item.channel,
+                item.slot,
+                item.data,
+                item.pos,
+                item.end,
+                item.reliable,
+                item.seq,
+              );
+          } catch (error) {
+            this.reporter.error(error, peer.id, undefined);
+          }
+        }
+        if (peer.deferred !== null && peer.state === 'connected') waiting[kept++] = peer;
+        else peer.waitingListed = false;
+      }
+    } finally {
+      this.resuming = false;
+    }
+    waiting.length = kept;
   }
 
   private processPacket(peer: Peer, channel: number, slot: number, data: Uint8Array): void {
@@ -150,6 +279,7 @@ export class Inbox implements LocalDelivery {
     const c = peer.counters.channel;
     c[slot * 4]!++;
     c[slot * 4 + 1]! += len;
+    peer.enforcement.work -= 1 + (len >>> 8);
     if (!peer.byteBucket.take(len, now)) {
       this.reporter.reject(peer, peer.id, 'rateLimited', undefined);
       return;
@@ -164,16 +294,27 @@ export class Inbox implements LocalDelivery {
         this.reporter.reject(peer, peer.id, 'malformed', undefined);
         return;
       }
+      // Steam sends nothing this large unreliably: it was sent reliably, under an unreliable header.
+      if (len > this.unreliableLimit) {
+        this.reporter.reject(peer, peer.id, 'tooLarge', undefined);
+        return;
+      }
       const seq = ((kind & 0x7f) << 8) | data[1]!;
       this.trackSequence(peer, slot, seq);
       peer.packetSerial++;
-      this.processFrames(peer, channel, data, UNRELIABLE_HEADER_BYTES, len, false, seq);
+      this.processFrames(peer, channel, slot, data, UNRELIABLE_HEADER_BYTES, len, false, seq);
+      return;
+    }
+    if (kind === PacketKind.Reliable) {
+      this.processFrames(peer, channel, slot, data, 1, len, true, -1);
+      return;
+    }
+    // A fragment carries no whole frame: it counts as a message, so tiny ones cannot flood for free.
+    if (!peer.messageBucket.take(1, now)) {
+      this.reporter.reject(peer, peer.id, 'rateLimited', undefined);
       return;
     }
     switch (kind) {
-      case PacketKind.Reliable:
-        this.processFrames(peer, channel, data, 1, len, true, -1);
-        return;
       case PacketKind.FragmentFirst: {
         const total = this.varint.read(data, 1, len);
         if (total < 0) {
@@ -202,7 +343,7 @@ export class Inbox implements LocalDelivery {
       this.reporter.reject(peer, peer.id, 'malformed', undefined);
       return;
     }
-    if (whole !== null) this.processFrames(peer, channel, whole, 0, whole.length, true, -1);
+    if (whole !== null) this.processFrames(peer, channel, slot, whole, 0, whole.length, true, -1);
   }
 
   private trackSequence(peer: Peer, slot: number, seq: number): void {
@@ -222,10 +363,14 @@ export class Inbox implements LocalDelivery {
     }
   }
 
-  /** Walks the frames of `data[pos, end)`: one pass, stopping at the first framing error. */
+  /**
+   * Walks the frames of `data[pos, end)`: one pass, stopping at the first framing error, or, when
+   * the peer's work budget runs out, holding the rest for its next one.
+   */
   private processFrames(
     peer: Peer,
     channel: number,
+    slot: number,
     data: Uint8Array,
     pos: number,
     end: number,
@@ -233,8 +378,16 @@ export class Inbox implements LocalDelivery {
     seq: number,
   ): void {
     const varint = this.varint;
+    const enforcement = peer.enforcement;
+    const update = this.state.update;
+    const budget = this.workPerUpdate;
     while (pos < end) {
       if (peer.state !== 'connected') return;
+      if (!enforcement.mayWork(update, budget)) {
+        this.defer(peer, channel, slot, data, pos, end, reliable, seq);
+        return;
+      }
+      enforcement.work -= FRAME_WORK;
       const frameStart = pos;
       const tag = varint.read(data, pos, end);
       if (tag < 0) {
@@ -254,8 +407,7 @@ export class Inbox implements LocalDelivery {
       }
       const id = tag >>> 1;
       if (!peer.messageBucket.take(1, this.state.now)) {
-        const name = this.entries[id - FIRST_ENTRY_ID]?.name;
-        this.reporter.reject(peer, peer.id, 'rateLimited', name);
+        this.dispatcher.refuseFrame(peer, id, data, pos, bodyEnd, 'rateLimited');
       } else {
         this.dispatcher.frame(peer, channel, id, data, pos, bodyEnd, reliable, seq, bodyEnd - frameStart);
       }

@@ -8,6 +8,7 @@
 export type { CallOptions } from './call-table.js';
 export { Client, type ClientEvents, type ClientState, type ConnectOptions, connectToHost } from './client.js';
 export type { EndpointDebugState } from './debug-state.js';
+export { DEFAULT_DECODE_LIMITS, type DecodeLimits } from './decode-limits.js';
 export {
   CLIENT_RATE_LIMITS,
   defaultViolationPolicy,
@@ -21,7 +22,14 @@ export {
 export * from './errors.js';
 export type { CommonEvents, DisconnectReason } from './events.js';
 export { type ForgedPacket, forgeMessagePacket } from './forge.js';
-export { createHost, Host, type HostEvents, type HostOptions, type RefuseReason } from './host.js';
+export {
+  createHost,
+  Host,
+  type HostEvents,
+  type HostOptions,
+  type KickOptions,
+  type RefuseReason,
+} from './host.js';
 export {
   DEFAULT_LEAVE_GRACE_MS,
   DEFAULT_LOBBY_POLL_MS,
@@ -58,7 +66,13 @@ export {
   openLobby,
   type ProtocolDifference,
 } from './lobby.js';
-export { DEFAULT_CONTROL_CHANNEL, DEFAULT_MAX_MESSAGE_BYTES, type EndpointOptions } from './options.js';
+export {
+  DEFAULT_CONTROL_CHANNEL,
+  DEFAULT_ENFORCEMENT_MEMORY_MS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_WORK_PER_UPDATE,
+  type EndpointOptions,
+} from './options.js';
 export {
   type AnyDefinition,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -70,6 +84,7 @@ export {
   type Protocol,
   type ProtocolDefinitions,
   type ProtocolEntry,
+  type ProtocolOptions,
   type RequestDef,
   type RequestOptions,
   request,
@@ -81,9 +96,11 @@ export {
 export type { MessageTrafficStats, PeerStats, TrafficStats } from './stats.js';
 export type {
   AnyProtocol,
+  CallableName,
   CallableRequests,
   DefinitionsOf,
   FromOf,
+  HandledName,
   HandledRequests,
   InferMessage,
   InferMessageInput,
@@ -92,10 +109,18 @@ export type {
   InferResponse,
   InferResponseInput,
   MaySend,
+  MessageHandlers,
+  MessageInputs,
   MessageNames,
   OtherSide,
   ReceivableMessages,
+  ReceivableName,
+  RequestHandlers,
+  RequestInputs,
   RequestNames,
+  Responses,
   SendableMessages,
+  SendableName,
   Side,
 } from './types.js';
+export type { WireChecked, WireProblem, WireValue } from './wire-value.js';

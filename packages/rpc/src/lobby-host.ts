@@ -145,7 +145,8 @@ export class HostedLobby {
     this.host = host as unknown as Host<Protocol>;
     // Between its session request and its welcome a peer may have left the lobby already.
     const onJoined = (peer: SteamId) => {
-      if (!this.isMember(peer) && peer !== this.self) host.kick(peer, LEFT_LOBBY_KICK_CODE);
+      if (!this.isMember(peer) && peer !== this.self)
+        host.kick(peer, LEFT_LOBBY_KICK_CODE, { cooldown: false });
     };
     host.events.on('peerJoined', onJoined);
     this.offPeerJoined = () => host.events.off('peerJoined', onJoined);
@@ -206,7 +207,8 @@ export class HostedLobby {
     if (this.leaving.has(peer)) return;
     const drop = () => {
       this.leaving.delete(peer);
-      if (!this.isMember(peer)) this.host?.kick(peer, LEFT_LOBBY_KICK_CODE);
+      // Not its fault (a crash, a lost connection): no kick cooldown, so it may rejoin at once.
+      if (!this.isMember(peer)) this.host?.kick(peer, LEFT_LOBBY_KICK_CODE, { cooldown: false });
     };
     if (this.leaveGraceMs === 0) {
       drop();

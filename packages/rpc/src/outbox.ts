@@ -8,19 +8,27 @@
  * Hot-path rules: no closures or arrays per message; the encoded bytes are copied once, into a
  * reusable packet buffer (or not at all, when a broadcast shares one packet); the peers and queues
  * to flush are kept on lists so a flush never walks idle ones.
+ *
+ * Back-pressure is bounded: while a peer has reliable packets held, its unreliable ones are dropped
+ * (counted as send failures) rather than queued behind them; the held bytes are capped; and a peer
+ * whose Steam queue stays full (no packet taken for `heartbeatTimeoutMs`, or the cap reached) is
+ * handed to the endpoint, which drops it as `timeout`. A flush walks each dirty peer once, so a
+ * peer that stays blocked waits for the next flush instead of spinning this one.
  * @packageDocumentation
  */
 import { type P2PNetworking, P2PSend, type SteamId } from '@steamwire/transport-steam';
 import { fragmentFrame, OutQueue, SharedPacket } from './batch.js';
 import { Encoder } from './codec.js';
-import { EncodeError, MessageTooLargeError } from './errors.js';
+import type { EndpointState } from './endpoint-state.js';
+import { EncodeError, MessageTooComplexError, MessageTooLargeError } from './errors.js';
+import { SCAN_TOO_COMPLEX, scanMsgpack } from './msgpack-scan.js';
 import type { EndpointConfig } from './options.js';
 import type { Peer } from './peer.js';
 import type { ProtocolEntry } from './protocol.js';
 import { RELIABLE_HEADER_BYTES, SEQ_MASK, UNRELIABLE_HEADER_BYTES, varintSize, writeVarint } from './wire.js';
 
-/** Bytes Steam may refuse (back-pressure) before we drop instead of retrying. */
-const MAX_RETRY_BYTES = 8 * 1024 * 1024;
+/** Bytes held for one peer while Steam refuses them (back-pressure); past it, the peer is dropped. */
+export const MAX_RETRY_BYTES = 8 * 1024 * 1024;
 
 /** The send side of one endpoint. */
 export class Outbox {
@@ -33,7 +41,18 @@ export class Outbox {
   private readonly unreliableLimit: number;
   private readonly reliableLimit: number;
 
-  constructor(private readonly config: EndpointConfig) {
+  /** Peers whose Steam queue stayed full: the endpoint drops them after the flush. */
+  private readonly stalled: Peer[] = [];
+
+  /**
+   * @param stalled called after a flush for each peer whose sends stayed refused (the caller
+   *   removes it).
+   */
+  constructor(
+    private readonly config: EndpointConfig,
+    private readonly state: EndpointState,
+    private readonly onStalled: (peer: Peer) => void,
+  ) {
     this.network = config.network;
     this.maxMessageBytes = config.maxMessageBytes;
     this.unreliableLimit = config.unreliableLimit;
@@ -43,7 +62,10 @@ export class Outbox {
   /** Sends every batched message now (and retries held packets). */
   flush(): void {
     const list = this.dirtyPeers;
-    for (let i = 0; i < list.length; i++) {
+    // Only the peers dirty when the flush began: a peer still blocked after its retry goes back on
+    // the list for the next flush, and must not be met again in this one.
+    const n = list.length;
+    for (let i = 0; i < n; i++) {
       const peer = list[i]!;
       peer.inDirtyList = false;
       if (peer.state === 'closed') continue;
@@ -58,10 +80,18 @@ export class Outbox {
       }
       dirty.length = 0;
     }
-    list.length = 0;
+    if (list.length === n) list.length = 0;
+    else list.splice(0, n);
     // Backends that batch sends (Sockets) hand this flush's packets to Steam now, not at the end of
     // the JavaScript turn or the next runCallbacks().
     this.network.flushP2PPackets?.();
+    if (this.stalled.length > 0) this.dropStalled();
+  }
+
+  /** Hands the peers whose sends stayed refused to the endpoint. */
+  private dropStalled(): void {
+    const stalled = this.stalled.splice(0);
+    for (const peer of stalled) if (peer.state !== 'closed') this.onStalled(peer);
   }
 
   /** Flushes what `peer` has queued right away (before its goodbye). */
@@ -138,7 +168,29 @@ export class Outbox {
     }
     const bodyLen = encoder.end - encoder.start + extraBody;
     this.checkSize(entry.name, entry.reliable, entry.id, bodyLen);
+    this.checkComplexity(entry);
     return bodyLen;
+  }
+
+  /**
+   * Throws {@link MessageTooComplexError} when the payload just encoded is over `entry`'s decode
+   * limits: the receiver would refuse it (and count it against us), so it is refused here, at the call
+   * site. Only payloads large enough to pass a limit are scanned.
+   */
+  checkComplexity(entry: ProtocolEntry): void {
+    const encoder = this.encoder;
+    const limits = entry.limits;
+    const n = encoder.end - encoder.start;
+    // Every element, level of nesting, string byte, and key with its value takes at least a byte.
+    if (
+      n <= limits.maxElements &&
+      n <= limits.maxStringBytes &&
+      n <= 2 * limits.maxMapKeys &&
+      (encoder.isFlat || n <= limits.maxDepth)
+    )
+      return;
+    if (scanMsgpack(encoder.bytes, encoder.start, encoder.end, limits) === SCAN_TOO_COMPLEX)
+      throw new MessageTooComplexError(entry.name, limits);
   }
 
   /** Throws {@link MessageTooLargeError} when a frame of `bodyLen` bytes cannot be sent. */
@@ -194,10 +246,13 @@ export class Outbox {
     this.countOut(peer, entryIndex, frameSize);
   }
 
-  /** Sends a control packet right away (not batched). */
-  sendControl(peer: Peer, data: Uint8Array, reliable: boolean): void {
+  /**
+   * Sends a control packet right away (not batched). Returns false when Steam refused it (other
+   * than for back-pressure, where it is held and retried).
+   */
+  sendControl(peer: Peer, data: Uint8Array, reliable: boolean): boolean {
     const config = this.config;
-    this.sendPacket(
+    return this.sendPacket(
       peer,
       data,
       reliable ? P2PSend.Reliable : P2PSend.Unreliable,
@@ -266,41 +321,45 @@ export class Outbox {
 
   /**
    * Hands one packet to Steam (or to the local endpoint). `data` may be a view of a reusable buffer:
-   * it is copied wherever it must outlive this call.
+   * it is copied wherever it must outlive this call. Returns false when it was refused for good.
    */
-  private sendPacket(peer: Peer, data: Uint8Array, sendType: P2PSend, channel: number, slot: number): void {
+  private sendPacket(
+    peer: Peer,
+    data: Uint8Array,
+    sendType: P2PSend,
+    channel: number,
+    slot: number,
+  ): boolean {
     const c = peer.counters.channel;
     c[slot * 4 + 2]!++;
     c[slot * 4 + 3]! += data.length;
     if (peer.local !== null) {
       peer.local.deliverLocal(this.network.localSteamId, channel, data.slice());
-      return;
+      return true;
     }
+    const reliable = sendType === P2PSend.Reliable || sendType === P2PSend.ReliableWithBuffering;
     if (peer.retryBytes > 0) {
-      this.queueRetry(peer, data.slice(), sendType, channel);
-      return;
+      // Behind held reliable packets: reliable ones wait their turn, unreliable ones are shed.
+      if (reliable) return this.queueRetry(peer, data.slice(), sendType, channel);
+      peer.counters.sendFailures++;
+      return false;
     }
-    if (this.network.sendP2PPacket(peer.id, data, sendType, channel)) return;
-    this.onSendFailed(peer, data, sendType, channel);
-  }
-
-  private onSendFailed(peer: Peer, data: Uint8Array, sendType: P2PSend, channel: number): void {
-    const failure = this.network.lastSendFailure;
-    if (
-      failure?.reason === 'limitExceeded' &&
-      (sendType === P2PSend.Reliable || sendType === P2PSend.ReliableWithBuffering)
-    ) {
+    if (this.network.sendP2PPacket(peer.id, data, sendType, channel)) return true;
+    if (reliable && this.network.lastSendFailure?.reason === 'limitExceeded') {
       // Steam's back-pressure: keep reliable data and retry on the next flush, in order.
-      this.queueRetry(peer, data.slice(), sendType, channel);
-    } else {
-      peer.counters.sendFailures++;
+      peer.retrySince = this.state.now;
+      return this.queueRetry(peer, data.slice(), sendType, channel);
     }
+    peer.counters.sendFailures++;
+    return false;
   }
 
-  private queueRetry(peer: Peer, data: Uint8Array, sendType: P2PSend, channel: number): void {
+  private queueRetry(peer: Peer, data: Uint8Array, sendType: P2PSend, channel: number): boolean {
     if (peer.retryBytes + data.length > MAX_RETRY_BYTES) {
+      // Dropping reliable data would break the stream without a word: the peer goes instead.
       peer.counters.sendFailures++;
-      return;
+      this.stall(peer);
+      return false;
     }
     peer.retry.push({ data, sendType, channel });
     peer.retryBytes += data.length;
@@ -308,6 +367,7 @@ export class Outbox {
       peer.inDirtyList = true;
       this.dirtyPeers.push(peer);
     }
+    return true;
   }
 
   private retrySends(peer: Peer): void {
@@ -322,10 +382,22 @@ export class Outbox {
       peer.retryBytes -= r.data.length;
     }
     retry.splice(0, sent);
-    if (retry.length > 0 && !peer.inDirtyList) {
-      // Still blocked: stay on the dirty list so the next flush tries again.
+    if (retry.length === 0) return;
+    const now = this.state.now;
+    if (sent > 0) peer.retrySince = now;
+    else if (now - peer.retrySince > this.config.heartbeatTimeoutMs) {
+      this.stall(peer);
+      return;
+    }
+    if (!peer.inDirtyList) {
+      // Still blocked: back on the dirty list, for the next flush to try again.
       peer.inDirtyList = true;
       this.dirtyPeers.push(peer);
     }
+  }
+
+  /** `peer`'s Steam queue stays full: it is dropped after this flush. */
+  private stall(peer: Peer): void {
+    if (!this.stalled.includes(peer)) this.stalled.push(peer);
   }
 }

@@ -37,6 +37,20 @@ export interface LocalPacket {
   readonly data: Uint8Array;
 }
 
+/**
+ * A packet (or what is left of one) waiting for its peer's next work budget, in arrival order:
+ * `pos < 0` for a packet not started yet, else the frame it resumes at.
+ */
+export interface DeferredPacket {
+  readonly channel: number;
+  readonly slot: number;
+  readonly data: Uint8Array;
+  readonly pos: number;
+  readonly end: number;
+  readonly reliable: boolean;
+  readonly seq: number;
+}
+
 /** Where packets for a same-process endpoint go: its inbox, processed on its next update. */
 export interface LocalDelivery {
   /** Takes `data` (which the caller no longer touches) from `from` on `channel`. */
@@ -69,7 +83,8 @@ export class Peer {
   readonly byteBucket: TokenBucket;
   readonly messageBucket: TokenBucket;
 
-  // Inbox: sequences, latest-wins state, reassembly, data that overtook the welcome.
+  // Inbox: sequences, latest-wins state, reassembly, data that overtook the welcome, data waiting
+  // for the next work budget.
   readonly seqIn: Int32Array;
   packetSerial = 0;
   readonly latestSeq: Int32Array;
@@ -77,6 +92,12 @@ export class Peer {
   readonly reassembler: Reassembler;
   early: LocalPacket[] | null = null;
   earlyBytes = 0;
+  /** Packets waiting for the next update's work budget, from {@link Peer.deferredHead} on. */
+  deferred: DeferredPacket[] | null = null;
+  deferredHead = 0;
+  deferredBytes = 0;
+  /** On the inbox's list of peers with packets waiting. */
+  waitingListed = false;
 
   // Outbox: a batch queue per (channel slot, send type), the dirty ones, sequences, held packets.
   readonly queues: (OutQueue | undefined)[];
@@ -85,6 +106,8 @@ export class Peer {
   readonly seqOut: Uint16Array;
   retryBytes = 0;
   readonly retry: RetryPacket[] = [];
+  /** When Steam last took a packet for this peer while packets were held for a retry. */
+  retrySince = 0;
 
   // Call table: calls we made.
   readonly pending = new Map<number, PendingCall>();
@@ -145,5 +168,8 @@ export class Peer {
     this.retryBytes = 0;
     this.early = null;
     this.earlyBytes = 0;
+    this.deferred = null;
+    this.deferredHead = 0;
+    this.deferredBytes = 0;
   }
 }

@@ -7,7 +7,10 @@
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { P2PSend } from '@steamwire/transport-steam';
+import { checkDecodeLimits, type DecodeLimits, resolveDecodeLimits } from './decode-limits.js';
 import { ProtocolDefinitionError } from './errors.js';
+import type { ScanLimits } from './msgpack-scan.js';
+import type { WireChecked } from './wire-value.js';
 
 /** The four Steam send types by name (`EP2PSend`). */
 export type SendTypeName = 'unreliable' | 'unreliableNoDelay' | 'reliable' | 'reliableWithBuffering';
@@ -36,6 +39,8 @@ export interface MessageOptions<F extends Direction = Direction> {
    * that peer is dropped, so a handler never goes back in time. Default `'none'`.
    */
   ordering?: 'latest' | 'none';
+  /** What one payload may cost to decode (default: the protocol's, else `DEFAULT_DECODE_LIMITS`). */
+  limits?: DecodeLimits;
 }
 
 /** How a request is declared (everything but its payloads). Requests always travel reliably. */
@@ -48,6 +53,14 @@ export interface RequestOptions<F extends Direction = Direction> {
   send?: 'reliable' | 'reliableWithBuffering';
   /** Default timeout of a call, in milliseconds (default 10 000). */
   timeoutMs?: number;
+  /** What the request and its response may each cost to decode (default: the protocol's). */
+  limits?: DecodeLimits;
+}
+
+/** Options of {@link defineProtocol}. */
+export interface ProtocolOptions {
+  /** Decode limits of every entry that declares none (default `DEFAULT_DECODE_LIMITS`). */
+  limits?: DecodeLimits;
 }
 
 /** Default request timeout when a declaration gives none. */
@@ -65,6 +78,8 @@ export interface MessageDef<In = unknown, Out = In, F extends Direction = Direct
   readonly channel: number;
   readonly send: SendTypeName;
   readonly ordering: 'latest' | 'none';
+  /** The decode limits as declared (unset: the protocol's). */
+  readonly limits?: DecodeLimits;
   /** Type carrier only; never set at runtime. */
   readonly __types?: { readonly in: In; readonly out: Out };
 }
@@ -86,6 +101,8 @@ export interface RequestDef<
   readonly channel: number;
   readonly send: 'reliable' | 'reliableWithBuffering';
   readonly timeoutMs: number;
+  /** The decode limits as declared (unset: the protocol's). */
+  readonly limits?: DecodeLimits;
   /** Type carrier only; never set at runtime. */
   readonly __types?: {
     readonly reqIn: ReqIn;
@@ -110,9 +127,9 @@ export interface TypeOnlySchema<T> extends StandardSchemaV1<T, T> {
 }
 
 /**
- * A type-only payload that still lets the declaration infer its literal `from`:
- * `message(typed<Input>(), { from: 'client', ... })`. Nothing is checked at runtime beyond msgpack
- * decoding, exactly as with `message<Input>({...})`.
+ * A type-only payload: `message(typed<Input>(), { from: 'client', ... })`. Nothing is checked at
+ * runtime beyond msgpack decoding; the declaration still infers its literal `from`, so the compiler
+ * checks who sends it.
  */
 export function typed<T>(): TypeOnlySchema<T> {
   return {
@@ -132,54 +149,54 @@ function schemaOrNull(value: StandardSchemaV1): StandardSchemaV1 | null {
 }
 
 /**
- * Declares a one-way message with a type-only payload: `message<Input>({ from: 'client', channel: 1,
- * send: 'unreliable' })`. TypeScript cannot infer `from` next to an explicit type argument, so such a
- * message counts as sendable by either side at compile time (still enforced at runtime); use
- * `message(typed<Input>(), {...})` or a schema to have the direction checked by the compiler too.
- */
-export function message<T>(options: MessageOptions): MessageDef<T, T, Direction>;
-/**
- * Declares a one-way message validated by a Standard Schema (zod, valibot, arktype, or
- * {@link typed}); the payload type and direction are inferred.
+ * Declares a one-way message: its payload (a Standard Schema such as zod, valibot or arktype,
+ * validated on receipt, or {@link typed} for a type-only payload) and how it travels. The payload
+ * type and the direction are inferred, so the compiler checks what each side sends. A payload type
+ * holding what cannot travel (a function, a Map…; see `WireProblem`) does not compile.
+ *
+ * ```ts
+ * input: message(typed<Input>(), { from: 'client', channel: 1, send: 'unreliableNoDelay' }),
+ * chat: message(z.object({ text: z.string().max(200) }), { from: 'any', channel: 0, send: 'reliable' }),
+ * ```
  */
 export function message<S extends StandardSchemaV1, const F extends Direction>(
-  schema: S,
+  schema: S & WireChecked<StandardSchemaV1.InferInput<S>>,
   options: MessageOptions<F>,
-): MessageDef<StandardSchemaV1.InferInput<S>, StandardSchemaV1.InferOutput<S>, F>;
-export function message(
-  schemaOrOptions: StandardSchemaV1 | MessageOptions,
-  maybeOptions?: MessageOptions,
-): MessageDef<unknown, unknown, Direction> {
-  const hasSchema = maybeOptions !== undefined;
-  if (hasSchema && !isSchema(schemaOrOptions)) {
+): MessageDef<StandardSchemaV1.InferInput<S>, StandardSchemaV1.InferOutput<S>, F> {
+  if (!isSchema(schema)) {
     throw new ProtocolDefinitionError(
       undefined,
-      'message(schema, options): the schema is not a Standard Schema.',
+      'message(schema, options): the first argument must be a Standard Schema, or typed<T>() for a type-only payload.',
     );
   }
-  const options = (hasSchema ? maybeOptions : schemaOrOptions) as MessageOptions;
   if (options === null || typeof options !== 'object') {
-    throw new ProtocolDefinitionError(undefined, 'message(): options { from, channel, send } are required.');
+    throw new ProtocolDefinitionError(
+      undefined,
+      'message(schema, options): options { from, channel, send } are required.',
+    );
   }
   return Object.freeze({
     kind: 'message' as const,
-    schema: hasSchema ? schemaOrNull(schemaOrOptions as StandardSchemaV1) : null,
+    schema: schemaOrNull(schema),
     from: options.from,
     channel: options.channel,
     send: options.send,
     ordering: options.ordering ?? 'none',
+    limits: options.limits,
   });
 }
 
 /**
- * Declares a request with type-only payloads: `request<BuyReq, BuyRes>({ from: 'client', channel: 0 })`.
- * As with {@link message}, the direction is then checked at runtime only.
+ * Declares a request: the request and response payloads (Standard Schemas, or {@link typed} for
+ * type-only ones) and how it travels. Both types and the direction are inferred.
+ *
+ * ```ts
+ * buy: request(typed<BuyReq>(), typed<BuyRes>(), { from: 'client', channel: 0, timeoutMs: 5000 }),
+ * ```
  */
-export function request<Req, Res>(options: RequestOptions): RequestDef<Req, Req, Res, Res, Direction>;
-/** Declares a request whose request and response payloads are validated by Standard Schemas. */
 export function request<Q extends StandardSchemaV1, R extends StandardSchemaV1, const F extends Direction>(
-  requestSchema: Q,
-  responseSchema: R,
+  requestSchema: Q & WireChecked<StandardSchemaV1.InferInput<Q>>,
+  responseSchema: R & WireChecked<StandardSchemaV1.InferInput<R>>,
   options: RequestOptions<F>,
 ): RequestDef<
   StandardSchemaV1.InferInput<Q>,
@@ -187,31 +204,28 @@ export function request<Q extends StandardSchemaV1, R extends StandardSchemaV1, 
   StandardSchemaV1.InferInput<R>,
   StandardSchemaV1.InferOutput<R>,
   F
->;
-export function request(
-  a: StandardSchemaV1 | RequestOptions,
-  b?: StandardSchemaV1,
-  c?: RequestOptions,
-): RequestDef<unknown, unknown, unknown, unknown, Direction> {
-  const hasSchemas = c !== undefined || b !== undefined;
-  if (hasSchemas && (!isSchema(a) || !isSchema(b))) {
+> {
+  if (!isSchema(requestSchema) || !isSchema(responseSchema)) {
     throw new ProtocolDefinitionError(
       undefined,
-      'request(requestSchema, responseSchema, options): both schemas must be Standard Schemas.',
+      'request(requestSchema, responseSchema, options): both schemas must be Standard Schemas, or typed<T>() for type-only payloads.',
     );
   }
-  const options = (hasSchemas ? c : a) as RequestOptions | undefined;
   if (options === null || typeof options !== 'object') {
-    throw new ProtocolDefinitionError(undefined, 'request(): options { from, channel } are required.');
+    throw new ProtocolDefinitionError(
+      undefined,
+      'request(requestSchema, responseSchema, options): options { from, channel } are required.',
+    );
   }
   return Object.freeze({
     kind: 'request' as const,
-    schema: hasSchemas ? schemaOrNull(a as StandardSchemaV1) : null,
-    responseSchema: hasSchemas ? schemaOrNull(b as StandardSchemaV1) : null,
+    schema: schemaOrNull(requestSchema),
+    responseSchema: schemaOrNull(responseSchema),
     from: options.from,
     channel: options.channel,
     send: options.send ?? 'reliable',
     timeoutMs: options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    limits: options.limits,
   });
 }
 
@@ -242,6 +256,8 @@ export interface ProtocolEntry {
   readonly responseSchema: StandardSchemaV1 | null;
   /** Default timeout (requests only; 0 for messages). */
   readonly timeoutMs: number;
+  /** What one payload (a request's and its response's alike) may cost to decode. */
+  readonly limits: ScanLimits;
 }
 
 /** A defined protocol: the declarations plus derived ids, channels and fingerprint. */
@@ -259,6 +275,8 @@ export interface Protocol<D extends ProtocolDefinitions = ProtocolDefinitions> {
   readonly fingerprint: string;
   /** The entry for `name`, or `undefined`. */
   entry(name: string): ProtocolEntry | undefined;
+  /** Decode limits of entries that declare none (`defineProtocol`'s `limits`, over the defaults). */
+  readonly limits: ScanLimits;
 }
 
 const SEND_NAMES = new Set<string>(Object.keys(SEND_TYPES));
@@ -290,8 +308,10 @@ function checkDefinition(name: string, def: AnyDefinition): void {
     if (def.send !== 'reliable' && def.send !== 'reliableWithBuffering') {
       fail('a request travels reliably (send: reliable or reliableWithBuffering)');
     }
-    if (!(def.timeoutMs > 0) || !Number.isFinite(def.timeoutMs)) fail('timeoutMs must be a positive number');
+    if (!(def.timeoutMs > 0) || !(def.timeoutMs <= 0x7fffffff))
+      fail('timeoutMs must be a number of milliseconds above 0, at most 2147483647');
   }
+  checkDecodeLimits(def.limits, `Protocol entry '${name}'`, name);
 }
 
 /** 53-bit string hash (cyrb53): stable, fast, and plenty to tell protocols apart. */
@@ -313,13 +333,23 @@ function hash53(text: string): string {
  * name, so both sides agree without exchanging a table) and the fingerprint.
  * @throws {@link ProtocolDefinitionError} for an invalid declaration.
  */
-export function defineProtocol<const D extends ProtocolDefinitions>(definitions: D): Protocol<D> {
+export function defineProtocol<const D extends ProtocolDefinitions>(
+  definitions: D,
+  options?: ProtocolOptions,
+): Protocol<D> {
   if (definitions === null || typeof definitions !== 'object') {
     throw new ProtocolDefinitionError(
       undefined,
       'defineProtocol() takes an object of message()/request() declarations.',
     );
   }
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new ProtocolDefinitionError(
+      undefined,
+      'defineProtocol(definitions, options): options must be an object.',
+    );
+  }
+  checkDecodeLimits(options?.limits, 'defineProtocol()', undefined);
   // Plain code-unit order (not localeCompare) so every machine derives the same ids.
   const names = Object.keys(definitions).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   if (names.length > MAX_ENTRIES) {
@@ -348,6 +378,7 @@ export function defineProtocol<const D extends ProtocolDefinitions>(definitions:
       schema: def.schema,
       responseSchema: def.kind === 'request' ? def.responseSchema : null,
       timeoutMs: def.kind === 'request' ? def.timeoutMs : 0,
+      limits: resolveDecodeLimits(def.limits, options?.limits),
     });
   });
   const canonical = entries
@@ -360,5 +391,6 @@ export function defineProtocol<const D extends ProtocolDefinitions>(definitions:
     channels: Object.freeze(channels),
     fingerprint: hash53(`steamwire-rpc/1;${canonical}`),
     entry: (name: string) => byName.get(name),
+    limits: resolveDecodeLimits(undefined, options?.limits),
   });
 }

@@ -15,6 +15,8 @@ export class Reporter {
   readonly emitter = new EventEmitter();
   /** Errors that had no `error` listener. */
   unreportedErrors = 0;
+  /** The reason of the last rejection, so a refused request can be answered with it. */
+  lastReason: RejectReason = 'malformed';
 
   /**
    * @param policy judges a connected remote peer after each of its rejections.
@@ -27,6 +29,7 @@ export class Reporter {
 
   /** Records a rejection, emits it, and applies the violation policy. */
   reject(peer: Peer | undefined, from: SteamId, reason: RejectReason, messageName: string | undefined): void {
+    this.lastReason = reason;
     if (peer !== undefined) peer.enforcement.count(reason);
     if (this.emitter.listenerCount('rejected') > 0) {
       try {

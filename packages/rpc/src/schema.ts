@@ -1,6 +1,6 @@
 /**
  * Standard Schema glue: any validator that implements `~standard` (zod, valibot, arktype…) checks a
- * payload on receipt. Type-only payloads (`message<T>()`) carry no schema and skip this step.
+ * payload on receipt. Type-only payloads (`typed<T>()`) carry no schema and skip this step.
  * @packageDocumentation
  */
 import type { StandardSchemaV1 } from '@standard-schema/spec';

@@ -35,7 +35,10 @@ export const UNRELIABLE_HEADER_BYTES = 2;
 export const SEQ_MASK = 0x7fff;
 /** Frame id of a successful response. */
 export const RESPONSE_OK_ID = 0;
-/** Frame id of a failed response (body: call id, msgpack `[code, message]`). */
+/**
+ * Frame id of a failed response. Body: call id, then msgpack `[code, message]` when the handler
+ * threw, or one integer, the index in `RejectReasons` of why the request was refused on receipt.
+ */
 export const RESPONSE_ERROR_ID = 1;
 /** Largest varint accepted: 4 bytes, i.e. below 2^28 (ids, lengths up to 256 MiB, call ids). */
 export const MAX_VARINT = 0x0fffffff;

@@ -28,4 +28,13 @@ describe('module graph', () => {
     expect(transportFiles(ours).filter((f) => !seam.includes(f))).toEqual([]);
     expect(transportFiles(ours)).toContain('p2p.js');
   });
+
+  it('the main entry loads nothing of the testkit; @steamwire/rpc/testing resolves from the build and brings it', () => {
+    const testkitFiles = (urls: string[]) => urls.filter((u) => u.includes('/testkit/dist/'));
+    expect(testkitFiles(loadedBy('@steamwire/rpc'))).toEqual([]);
+    const testing = loadedBy('@steamwire/rpc/testing');
+    expect(testing.some((u) => u.endsWith('/rpc/dist/testing.js'))).toBe(true);
+    expect(testkitFiles(testing).some((u) => u.endsWith('/network.js'))).toBe(true);
+    expect(testing.filter((u) => /koffi/.test(u))).toEqual([]);
+  });
 });

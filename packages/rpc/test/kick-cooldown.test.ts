@@ -60,6 +60,39 @@ describe('kick cooldown', () => {
     expect(host.isConnected(peer.localSteamId)).toBe(true);
   });
 
+  it('kick(peer, code, { cooldown: false }) removes without a cooldown: it may come straight back', async () => {
+    const net = new FakeSteamNetwork({ seed: 6 });
+    const hostPeer = net.createPeer();
+    const host = createHost({ network: hostPeer, protocol, clock: net.clock, tickMs: 10 });
+    const refused: string[] = [];
+    host.events.on('peerRefused', (_p, reason) => refused.push(reason));
+    const left: string[] = [];
+    host.events.on('peerLeft', (_p, reason, detail) => left.push(`${reason}:${detail}`));
+    const peer = net.createPeer();
+    const connect = async () => {
+      const pending = connectToHost({
+        network: peer,
+        protocol,
+        host: hostPeer.localSteamId,
+        clock: net.clock,
+        tickMs: 10,
+      });
+      await net.advance(100);
+      return pending;
+    };
+    const first = await connect();
+    expect(host.kick(peer.localSteamId, 'moved', { cooldown: false })).toBe(true);
+    await net.advance(200);
+    expect(first.state).toBe('disconnected');
+    const again = await connect();
+    expect(again.state).toBe('connected');
+    expect(left).toEqual(['kicked:moved']);
+    expect(refused).toEqual([]);
+    expect(() => host.kick(peer.localSteamId, 'x', { cooldown: 'no' as never })).toThrow(RpcArgumentError);
+    expect(() => host.kick(peer.localSteamId, 42 as never)).toThrow(RpcArgumentError);
+    expect(host.isConnected(peer.localSteamId)).toBe(true);
+  });
+
   it('rejects a negative cooldown', () => {
     const net = new FakeSteamNetwork();
     expect(() => createHost({ network: net.createPeer(), protocol, kickCooldownMs: -1 })).toThrow(

@@ -156,6 +156,27 @@ describe('hostLobby', () => {
     net.dispose();
   });
 
+  it('a member dropped for vanishing from the lobby (no goodbye) is not cooled down: it may rejoin at once', async () => {
+    const world = await lobbyWorld(1);
+    const { net, hosted } = world;
+    const peer = world.friends[0]!;
+    const player = await join(world, peer);
+    const left = collector<string>();
+    hosted.host.events.on('peerLeft', (_peer, reason, detail) => left.push(`${reason}:${detail}`));
+    const refused = collector<string>();
+    hosted.host.events.on('peerRefused', (_peer, reason) => refused.push(reason));
+    // Out of the lobby without a word to the host (a crash of the game, a lost connection).
+    peer.lobbies.leaveLobby(world.lobbyId);
+    await net.advance(DEFAULT_LEAVE_GRACE_MS + 200);
+    expect(left.items).toEqual([`kicked:${LEFT_LOBBY_KICK_CODE}`]);
+    expect(player.client.state).toBe('disconnected');
+    // Well within the 30 s kick cooldown, it comes back:
+    const again = await join(world, peer);
+    expect(again.client.state).toBe('connected');
+    expect(refused.items).not.toContain('coolingDown');
+    net.dispose();
+  });
+
   it('a member back in the lobby within the grace keeps its seat; with no grace it is dropped at once', async () => {
     const world = await lobbyWorld(1);
     const peer = world.friends[0]!;

@@ -14,14 +14,14 @@ import { validatePayload } from '../src/schema.js';
 describe('defineProtocol', () => {
   it('derives ids from the names in code-unit order, whatever the declaration order', () => {
     const a = defineProtocol({
-      zeta: message<number>({ from: 'any', channel: 0, send: 'reliable' }),
-      Alpha: message<number>({ from: 'any', channel: 0, send: 'reliable' }),
-      beta: request<number, number>({ from: 'client', channel: 1 }),
+      zeta: message(typed<number>(), { from: 'any', channel: 0, send: 'reliable' }),
+      Alpha: message(typed<number>(), { from: 'any', channel: 0, send: 'reliable' }),
+      beta: request(typed<number>(), typed<number>(), { from: 'client', channel: 1 }),
     });
     const b = defineProtocol({
-      beta: request<number, number>({ from: 'client', channel: 1 }),
-      zeta: message<number>({ from: 'any', channel: 0, send: 'reliable' }),
-      Alpha: message<number>({ from: 'any', channel: 0, send: 'reliable' }),
+      beta: request(typed<number>(), typed<number>(), { from: 'client', channel: 1 }),
+      zeta: message(typed<number>(), { from: 'any', channel: 0, send: 'reliable' }),
+      Alpha: message(typed<number>(), { from: 'any', channel: 0, send: 'reliable' }),
     });
     expect(a.entries.map((e) => [e.name, e.id])).toEqual([
       ['Alpha', 2],
@@ -35,7 +35,7 @@ describe('defineProtocol', () => {
   it('changes the fingerprint with any channel, send type, direction, ordering or name', () => {
     const base = { from: 'client', channel: 1, send: 'unreliable' } as const;
     const fp = (o: MessageOptions, name = 'm') =>
-      defineProtocol({ [name]: message<number>(o as never) }).fingerprint;
+      defineProtocol({ [name]: message(typed<number>(), o as never) }).fingerprint;
     const reference = fp(base);
     expect(fp({ ...base, channel: 2 })).not.toBe(reference);
     expect(fp({ ...base, send: 'unreliableNoDelay' })).not.toBe(reference);
@@ -47,13 +47,19 @@ describe('defineProtocol', () => {
 
   it('refuses invalid declarations with a typed error naming the entry', () => {
     const bad = [
-      { m: message<number>({ from: 'client', channel: -1, send: 'reliable' }) },
-      { m: message<number>({ from: 'client', channel: 1.5, send: 'reliable' }) },
-      { m: message<number>({ from: 'nobody' as 'any', channel: 1, send: 'reliable' }) },
-      { m: message<number>({ from: 'any', channel: 1, send: 'fast' as 'reliable' }) },
-      { m: message<number>({ from: 'any', channel: 1, send: 'reliable', ordering: 'latest' }) },
-      { m: request<number, number>({ from: 'any', channel: 1, send: 'unreliable' as 'reliable' }) },
-      { m: request<number, number>({ from: 'any', channel: 1, timeoutMs: 0 }) },
+      { m: message(typed<number>(), { from: 'client', channel: -1, send: 'reliable' }) },
+      { m: message(typed<number>(), { from: 'client', channel: 1.5, send: 'reliable' }) },
+      { m: message(typed<number>(), { from: 'nobody' as 'any', channel: 1, send: 'reliable' }) },
+      { m: message(typed<number>(), { from: 'any', channel: 1, send: 'fast' as 'reliable' }) },
+      { m: message(typed<number>(), { from: 'any', channel: 1, send: 'reliable', ordering: 'latest' }) },
+      {
+        m: request(typed<number>(), typed<number>(), {
+          from: 'any',
+          channel: 1,
+          send: 'unreliable' as 'reliable',
+        }),
+      },
+      { m: request(typed<number>(), typed<number>(), { from: 'any', channel: 1, timeoutMs: 0 }) },
       { m: { kind: 'other' } as never },
     ];
     for (const defs of bad) {
@@ -70,10 +76,15 @@ describe('defineProtocol', () => {
     }
   });
 
-  it('refuses a schema argument that is not a Standard Schema', () => {
+  it('refuses a schema argument that is not a Standard Schema, and the old options-only form', () => {
     expect(() => message({} as never, { from: 'any', channel: 0, send: 'reliable' })).toThrow(
       ProtocolDefinitionError,
     );
+    // JavaScript callers of the removed message<T>(options) shorthand are told what to write.
+    expect(() => (message as (o: unknown) => unknown)({ from: 'any', channel: 0, send: 'reliable' })).toThrow(
+      /typed<T>\(\)/,
+    );
+    expect(() => (request as (o: unknown) => unknown)({ from: 'any', channel: 0 })).toThrow(/typed<T>\(\)/);
     expect(() => request({} as never, {} as never, { from: 'any', channel: 0 })).toThrow(
       ProtocolDefinitionError,
     );

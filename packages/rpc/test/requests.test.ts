@@ -3,6 +3,7 @@ import {
   DisconnectedError,
   RemoteError,
   RequestAbortedError,
+  RequestRejectedError,
   RequestTimeoutError,
   TooManyPendingRequestsError,
   ValidationError,
@@ -144,13 +145,15 @@ describe('requests', () => {
     expect(calls[0]!.error).toBeInstanceOf(RequestTimeoutError);
   });
 
-  it('answer BUSY beyond the concurrent requests a host handles per peer', async () => {
+  it('refuse, at once, requests beyond the concurrent requests a host handles per peer', async () => {
     const { net, host, clients } = await world(1, { host: { maxConcurrentRequests: 1 } });
     host.handle('buy', () => new Promise(() => {}));
     const a = outcome(clients[0]!.call('buy', { item: 'a' }, { timeoutMs: 1000 }));
     const b = outcome(clients[0]!.call('buy', { item: 'b' }, { timeoutMs: 1000 }));
     await net.runUntil(() => b.done);
-    expect((b.error as RemoteError).code).toBe('BUSY');
+    expect(b.error).toBeInstanceOf(RequestRejectedError);
+    expect((b.error as RequestRejectedError).reason).toBe('tooManyRequests');
+    expect(net.clock.now()).toBeLessThan(1000);
     expect(a.done).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import {
   message,
   ProtocolMismatchError,
   RpcArgumentError,
+  typed,
 } from '../src/index.js';
 import { protocol, world } from './helpers.js';
 
@@ -25,7 +26,9 @@ describe('sessions', () => {
     const host = createHost({ network: hostPeer, protocol, clock: net.clock, tickMs: 10 });
     const refused: unknown[] = [];
     host.events.on('peerRefused', (peer, reason, detail) => refused.push([peer, reason, detail]));
-    const other = defineProtocol({ chat: message<string>({ from: 'any', channel: 0, send: 'unreliable' }) });
+    const other = defineProtocol({
+      chat: message(typed<string>(), { from: 'any', channel: 0, send: 'unreliable' }),
+    });
     const peer = net.createPeer();
     const p = connectToHost({
       network: peer,

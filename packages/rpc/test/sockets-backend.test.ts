@@ -4,7 +4,7 @@
 // flush hands the batched packets to Steam at once.
 
 import { FakeSteamNetwork } from '@steamwire/testkit';
-import type { P2PNetworking } from '@steamwire/transport-steam';
+import type { P2PNetworking, P2PSend, SteamId } from '@steamwire/transport-steam';
 import { describe, expect, it } from 'vitest';
 import { connectToHost, createHost } from '../src/index.js';
 import { protocol } from './helpers.js';
@@ -16,9 +16,9 @@ function spy(network: P2PNetworking) {
   const wrapped = new Proxy(network, {
     get(target, prop) {
       if (prop === 'sendP2PPacket') {
-        return (remote: bigint, data: Uint8Array, sendType: number, channel?: number) => {
+        return (remote: SteamId, data: Uint8Array, sendType: P2PSend, channel?: number) => {
           sent.push({ size: data.length, channel: channel ?? 0 });
-          return target.sendP2PPacket(remote as never, data, sendType, channel);
+          return target.sendP2PPacket(remote, data, sendType, channel);
         };
       }
       if (prop === 'flushP2PPackets') return () => counts.flushes++;

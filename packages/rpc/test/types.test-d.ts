@@ -1,9 +1,11 @@
+import type { P2PNetworking } from '@steamwire/transport-steam';
 import * as v from 'valibot';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import {
   type CallableRequests,
   type Client,
+  connectToHost,
   defineProtocol,
   type Host,
   type InferMessage,
@@ -14,7 +16,9 @@ import {
   request,
   type SendableMessages,
   typed,
+  type WireProblem,
 } from '../src/index.js';
+import { createTestMatch } from '../src/testing.js';
 
 interface Input {
   seq: number;
@@ -28,17 +32,22 @@ interface BuyRes {
   gold: number;
 }
 
+type Respawn = { ok: true; x: number } | { ok: false; reason: 'alive' | 'too-soon' };
+type Line = { kind: 'system'; text: string } | { kind: 'player'; from: string; text: string };
+
 const zodSnapshot = z.object({ tick: z.number(), ids: z.array(z.string()) });
 const valibotChat = v.object({ text: v.pipe(v.string(), v.maxLength(200)) });
 const zodTransform = z.object({ at: z.string().transform((s) => s.length) });
 
 const protocol = defineProtocol({
-  input: message<Input>({ from: 'client', channel: 1, send: 'unreliableNoDelay' }),
+  input: message(typed<Input>(), { from: 'client', channel: 1, send: 'unreliableNoDelay' }),
   move: message(typed<Input>(), { from: 'client', channel: 1, send: 'unreliable' }),
   snapshot: message(zodSnapshot, { from: 'host', channel: 2, send: 'unreliable', ordering: 'latest' }),
   chat: message(valibotChat, { from: 'any', channel: 0, send: 'reliable' }),
   stamp: message(zodTransform, { from: 'client', channel: 0, send: 'reliable' }),
-  buy: request<BuyReq, BuyRes>({ from: 'client', channel: 0, timeoutMs: 5000 }),
+  buy: request(typed<BuyReq>(), typed<BuyRes>(), { from: 'client', channel: 0, timeoutMs: 5000 }),
+  respawn: request(typed<{ now: boolean }>(), typed<Respawn>(), { from: 'client', channel: 0 }),
+  line: message(typed<Line>(), { from: 'any', channel: 0, send: 'reliable' }),
   rename: request(v.object({ name: v.string() }), z.object({ ok: z.boolean() }), {
     from: 'client',
     channel: 0,
@@ -64,11 +73,13 @@ describe('inference', () => {
   });
 
   it('directions: what each side may send and receive', () => {
-    expectTypeOf<SendableMessages<P, 'host'>>().toEqualTypeOf<'snapshot' | 'chat' | 'input'>();
-    expectTypeOf<SendableMessages<P, 'client'>>().toEqualTypeOf<'input' | 'move' | 'chat' | 'stamp'>();
-    expectTypeOf<ReceivableMessages<P, 'client'>>().toEqualTypeOf<'snapshot' | 'chat' | 'input'>();
-    expectTypeOf<CallableRequests<P, 'client'>>().toEqualTypeOf<'buy' | 'rename'>();
-    expectTypeOf<CallableRequests<P, 'host'>>().toEqualTypeOf<'buy' | 'ping'>();
+    expectTypeOf<SendableMessages<P, 'host'>>().toEqualTypeOf<'snapshot' | 'chat' | 'line'>();
+    expectTypeOf<SendableMessages<P, 'client'>>().toEqualTypeOf<
+      'input' | 'move' | 'chat' | 'stamp' | 'line'
+    >();
+    expectTypeOf<ReceivableMessages<P, 'client'>>().toEqualTypeOf<'snapshot' | 'chat' | 'line'>();
+    expectTypeOf<CallableRequests<P, 'client'>>().toEqualTypeOf<'buy' | 'rename' | 'respawn'>();
+    expectTypeOf<CallableRequests<P, 'host'>>().toEqualTypeOf<'ping'>();
   });
 
   it('in handlers and calls', () => {
@@ -87,6 +98,45 @@ describe('inference', () => {
     expectTypeOf(client.call('buy', { item: 'x' })).toEqualTypeOf<Promise<BuyRes>>();
     expectTypeOf(host.call(1n, 'ping', { t: 1 })).toEqualTypeOf<Promise<{ t: number }>>();
     client.send('stamp', { at: 'input type of the transform' });
+  });
+
+  it('literal types in handler results and payloads are checked against the declaration, not widened', () => {
+    const host = {} as Host<P>;
+    const client = {} as Client<P>;
+    host.handle('respawn', (req) => {
+      if (req.now) return { ok: false, reason: 'too-soon' };
+      return { ok: true, x: 1 };
+    });
+    host.handle('respawn', async (req) => {
+      if (req.now) return { ok: false, reason: 'alive' };
+      return { ok: true, x: 2 };
+    });
+    // @ts-expect-error 'later' is not a reason the response declares
+    host.handle('respawn', () => ({ ok: false, reason: 'later' }));
+    client.send('line', { kind: 'player', from: 'Ada', text: 'hi' });
+    host.broadcast('line', { kind: 'system', text: 'Ada joined' });
+    expectTypeOf(client.call('respawn', { now: true })).toEqualTypeOf<Promise<Respawn>>();
+  });
+
+  it('createTestMatch gives a tuple of clients for a literal count, an array otherwise', async () => {
+    const two = await createTestMatch({ protocol, clients: 2 });
+    expectTypeOf(two.clients).toEqualTypeOf<[Client<P>, Client<P>]>();
+    const some = await createTestMatch({ protocol, clients: 2 as number });
+    expectTypeOf(some.clients).toEqualTypeOf<Client<P>[]>();
+    const one = await createTestMatch({ protocol });
+    expectTypeOf(one.clients).toEqualTypeOf<[Client<P>]>();
+  });
+
+  it('connectToHost’s setup gets the typed client', () => {
+    void connectToHost({
+      network: {} as P2PNetworking,
+      protocol,
+      host: 1n,
+      setup: (c) => {
+        expectTypeOf(c).toEqualTypeOf<Client<P>>();
+        c.on('snapshot', (snap) => expectTypeOf(snap.tick).toBeNumber());
+      },
+    });
   });
 });
 
@@ -114,5 +164,80 @@ describe('compile errors', () => {
     host.on('snapshot', () => {});
     // @ts-expect-error a handler must return the response type
     host.handle('buy', () => ({ ok: 'yes' }));
+    // @ts-expect-error the client does not answer a request the client calls
+    client.handle('buy', () => ({ ok: true, gold: 1 }));
+    // @ts-expect-error the host cannot call a client-only request
+    void host.call(1n, 'buy', { item: 'x' });
+    // @ts-expect-error a message is not a request
+    host.handle('input', () => {});
+  });
+
+  it('without the message<T>(options) shorthand, whose direction the compiler could not check', () => {
+    // @ts-expect-error declare a type-only payload with message(typed<T>(), options)
+    message<Input>({ from: 'client', channel: 1, send: 'unreliable' });
+    // @ts-expect-error declare type-only payloads with request(typed<Req>(), typed<Res>(), options)
+    request<BuyReq, BuyRes>({ from: 'client', channel: 0 });
+  });
+});
+
+describe('payload types that would not arrive as themselves do not compile', () => {
+  const options = { from: 'client', channel: 0, send: 'reliable' } as const;
+  interface Tree {
+    value: number;
+    children: Tree[];
+  }
+  class Vec {
+    x = 0;
+    length() {
+      return this.x;
+    }
+  }
+
+  it('refuses functions, Maps, Sets, other binary, undefined in arrays, Buffers, methods', () => {
+    // @ts-expect-error a function cannot travel
+    message(typed<{ onHit: () => void }>(), options);
+    // @ts-expect-error a Map arrives as a plain object
+    message(typed<{ scores: Map<string, number> }>(), options);
+    // @ts-expect-error a Set
+    message(typed<{ seen: Set<number> }>(), options);
+    // @ts-expect-error binary data other than a Uint8Array
+    message(typed<{ samples: Float32Array }>(), options);
+    // @ts-expect-error undefined inside an array
+    message(typed<(number | undefined)[]>(), options);
+    // @ts-expect-error a Buffer arrives as a plain Uint8Array
+    message(typed<{ raw: Buffer }>(), options);
+    // @ts-expect-error a class with methods: the methods stay behind
+    message(typed<{ at: Vec }>(), options);
+    // @ts-expect-error undefined as the whole payload
+    message(typed<undefined>(), options);
+    // @ts-expect-error a schema whose input is a Map
+    message(z.object({ scores: z.map(z.string(), z.number()) }), options);
+    // @ts-expect-error a response holding a function
+    request(typed<{ q: string }>(), typed<{ answer: () => string }>(), { from: 'client', channel: 0 });
+  });
+
+  it('takes everything that travels, optional properties, recursion and unknown', () => {
+    message(
+      typed<{
+        id: bigint;
+        at: Date;
+        bytes: Uint8Array;
+        nick?: string;
+        tree: Tree;
+        extra: unknown;
+        n: null;
+      }>(),
+      options,
+    );
+    message(typed<readonly [number, string]>(), options);
+    message(typed<Record<string, number[]>>(), options);
+    message(z.object({ at: z.date(), id: z.bigint() }), options);
+    expectTypeOf<WireProblem<Input>>().toBeNever();
+    expectTypeOf<WireProblem<{ onHit: () => void; hp: number }>>().toEqualTypeOf<{
+      onHit: 'cannot travel: a function';
+    }>();
+    expectTypeOf<WireProblem<{ list: { f: () => void }[] }>>().toEqualTypeOf<{
+      list: { f: 'cannot travel: a function' }[];
+    }>();
   });
 });

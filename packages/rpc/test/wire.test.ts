@@ -2,12 +2,13 @@ import fc from 'fast-check';
 import { Packr, pack } from 'msgpackr';
 import { describe, expect, it } from 'vitest';
 import { Decoder, Encoder } from '../src/codec.js';
+import { DEFAULT_DECODE_LIMITS } from '../src/decode-limits.js';
 import { scanMsgpack } from '../src/msgpack-scan.js';
 import { VarintReader, varintSize, writeVarint } from '../src/wire.js';
 
 const scan = (bytes: Uint8Array | number[]) => {
   const b = bytes instanceof Uint8Array ? bytes : Uint8Array.from(bytes);
-  return scanMsgpack(b, 0, b.length);
+  return scanMsgpack(b, 0, b.length, DEFAULT_DECODE_LIMITS) >= 0;
 };
 const encoder = new Encoder();
 /** Encodes `v` and returns a copy of the bytes. */
@@ -110,13 +111,31 @@ describe('msgpack scan', () => {
     }
   });
 
-  it('accepts binary, undefined inside arrays and dates', () => {
-    const v = { b: new Uint8Array([1, 2, 3]), u: [undefined, 1], d: new Date(1_700_000_000_000) };
+  it('accepts binary, dates and bigints; refuses undefined inside arrays at the encoder', () => {
+    const v = { b: new Uint8Array([1, 2, 3]), d: new Date(1_700_000_000_000), id: 76561197960365730n };
     const bytes = encode(v);
     expect(scan(bytes)).toBe(true);
     const back = decodeValue(bytes, 0, bytes.length) as typeof v;
     expect(Array.from(back.b)).toEqual([1, 2, 3]);
     expect(back.d.getTime()).toBe(1_700_000_000_000);
+    expect(back.id).toBe(76561197960365730n);
+    expect(() => encode({ u: [undefined, 1] })).toThrow(/payload.u\[0\] is undefined/);
+  });
+
+  it('writes what msgpackr would for nested data, dates at every timestamp size and long strings', () => {
+    const reference = new Packr({ useRecords: false, variableMapSize: true });
+    const dates = [0, 1_700_000_000_000, 1_234, -1_234, 2 ** 34 * 1000, 8.64e15, -8.64e15].map(
+      (t) => new Date(t),
+    );
+    for (const v of [
+      { tick: 3, players: [{ id: 1, x: 0.5, name: 'Ada', tags: ['a', 'é', '😀'] }] },
+      dates,
+      ['x'.repeat(31), 'x'.repeat(32), 'é'.repeat(20), 'é'.repeat(200), '😀'.repeat(40_000)],
+      Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`k${i}`, i])),
+      new Uint8Array(300),
+    ]) {
+      expect(encode(v)).toEqual(Uint8Array.from(reference.pack(v)));
+    }
   });
 
   it('refuses msgpackr records (structures a peer would define for later packets)', () => {

@@ -5,7 +5,7 @@
  * @packageDocumentation
  */
 import { type Clock, InvalidArgumentError, type TimerHandle } from '@steamwire/transport-steam';
-import { RunUntilTimeoutError } from './errors.js';
+import { RunLimitError, RunUntilTimeoutError } from './errors.js';
 import { MinHeap } from './internal/heap.js';
 
 /** Options of {@link TestClock.runUntil}. */
@@ -15,6 +15,18 @@ export interface RunUntilOptions {
   /** Time to let pass between two checks of the predicate, in milliseconds. Default 10. */
   stepMs?: number;
 }
+
+/** Options of {@link TestClock.run}. */
+export interface RunOptions {
+  /** Give up after this much (virtual or real) time, in milliseconds. Default {@link DEFAULT_RUN_LIMIT_MS}. */
+  limitMs?: number;
+}
+
+/**
+ * How much time `run` lets pass by default: one minute, past rpc's own 10 s connect and request
+ * timeouts, so those fail with their own typed errors before the limit does.
+ */
+export const DEFAULT_RUN_LIMIT_MS = 60_000;
 
 /** A {@link Clock} that a test drives: it can let time pass and wait for a condition. */
 export interface TestClock extends Clock {
@@ -31,6 +43,11 @@ export interface TestClock extends Clock {
    * @throws RunUntilTimeoutError when it is still false after `timeoutMs`.
    */
   runUntil(predicate: () => boolean | Promise<boolean>, options?: RunUntilOptions): Promise<true>;
+  /**
+   * Lets time pass until `promise` settles, and no further, then settles the same way.
+   * @throws RunLimitError when it is still pending after `limitMs`.
+   */
+  run<T>(promise: PromiseLike<T>, options?: RunOptions): Promise<T>;
 }
 
 /** One timer of the virtual clock; the object itself is the handle. */
@@ -57,6 +74,30 @@ function checkMs(name: string, ms: number): void {
       `${name} must be a finite number of milliseconds >= 0; got ${String(ms)}.`,
     );
   }
+}
+
+/** `promise`, and a flag that turns true once it settled (either way). */
+function watch<T>(promise: PromiseLike<T>): { readonly result: Promise<T>; readonly settled: () => boolean } {
+  let done = false;
+  const result = Promise.resolve(promise).then(
+    (value) => {
+      done = true;
+      return value;
+    },
+    (error: unknown) => {
+      done = true;
+      throw error;
+    },
+  );
+  // The caller awaits `result` once time has passed: until then a rejection is not unhandled.
+  result.catch(() => undefined);
+  return { result, settled: () => done };
+}
+
+function runLimit(options: RunOptions | undefined): number {
+  const limitMs = options?.limitMs ?? DEFAULT_RUN_LIMIT_MS;
+  checkMs('limitMs', limitMs);
+  return limitMs;
 }
 
 async function runUntilWith(
@@ -158,12 +199,43 @@ export class VirtualClock implements TestClock {
     return runUntilWith(this, predicate, options);
   }
 
-  private async advanceNow(ms: number): Promise<void> {
+  /**
+   * Lets virtual time pass until `promise` settles, then settles the same way. Timers fire one at a
+   * time, as in {@link VirtualClock.advance}, and the promise is looked at after each: time stops at
+   * the timer that settled it.
+   * @throws RunLimitError when it is still pending after `limitMs` of virtual time.
+   */
+  run<T>(promise: PromiseLike<T>, options?: RunOptions): Promise<T> {
+    let limitMs: number;
+    try {
+      limitMs = runLimit(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const watched = watch(promise);
+    const run = this.tail.then(() => this.advanceNow(limitMs, watched.settled));
+    this.tail = run.catch(() => undefined);
+    return run.then(() => {
+      if (!watched.settled()) throw new RunLimitError(limitMs);
+      return watched.result;
+    });
+  }
+
+  /** Lets up to `ms` pass, firing due timers in order; stops early once `done()` holds. */
+  private async advanceNow(ms: number, done: () => boolean = () => false): Promise<void> {
     const target = this.current + ms;
     await settle();
+    while (!done() && this.fireNext(target)) await settle();
+    if (done()) return;
+    if (target > this.current) this.current = target;
+    await settle();
+  }
+
+  /** Fires the earliest timer due by `target`, moving time to it; false when none is due. */
+  private fireNext(target: number): boolean {
     for (;;) {
       const timer = this.timers.peek();
-      if (timer === undefined || timer.at > target) break;
+      if (timer === undefined || timer.at > target) return false;
       this.timers.pop();
       if (timer.cancelled) {
         this.cancelledInHeap--;
@@ -178,10 +250,8 @@ export class VirtualClock implements TestClock {
         timer.cancelled = true; // fired: a later clearTimeout must not count it again
       }
       timer.fn();
-      await settle();
+      return true;
     }
-    if (target > this.current) this.current = target;
-    await settle();
   }
 
   private schedule(fn: () => void, ms: number, period: number): VirtualTimer {
@@ -263,6 +333,21 @@ export class RealTimeClock implements TestClock {
   /** {@inheritDoc TestClock.runUntil} */
   runUntil(predicate: () => boolean | Promise<boolean>, options?: RunUntilOptions): Promise<true> {
     return runUntilWith(this, predicate, options);
+  }
+
+  /** {@inheritDoc TestClock.run} */
+  run<T>(promise: PromiseLike<T>, options?: RunOptions): Promise<T> {
+    let limitMs: number;
+    try {
+      limitMs = runLimit(options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const watched = watch(promise);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new RunLimitError(limitMs)), limitMs);
+      watched.result.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
   }
 
   /** Cancels every timer still scheduled through this clock. */

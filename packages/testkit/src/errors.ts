@@ -19,6 +19,23 @@ export class RunUntilTimeoutError extends SteamwireError {
   }
 }
 
+/**
+ * `run` gave up: the promise was still pending after `limitMs` of (virtual or real) time. On a
+ * virtual clock that usually means nothing left to happen would settle it (a handler never answers,
+ * a peer never connects), rather than that it needs longer.
+ */
+export class RunLimitError extends SteamwireError {
+  /** The limit that was reached, in milliseconds. */
+  readonly limitMs: number;
+  constructor(limitMs: number) {
+    super(
+      'RUN_LIMIT',
+      `The promise was still pending after ${limitMs} ms of clock time (limitMs); raise limitMs, or check what it waits for.`,
+    );
+    this.limitMs = limitMs;
+  }
+}
+
 /** A link condition (latency, loss, bandwidth…) is out of its valid range. */
 export class InvalidLinkConditionsError extends SteamwireError {
   /** Name of the offending field, e.g. `'loss'`. */

@@ -18,7 +18,13 @@ import {
   type FakeBackend,
   type RuleOverrides,
 } from './backend.js';
-import { RealTimeClock, type RunUntilOptions, type TestClock, VirtualClock } from './clock.js';
+import {
+  RealTimeClock,
+  type RunOptions,
+  type RunUntilOptions,
+  type TestClock,
+  VirtualClock,
+} from './clock.js';
 import { type SteamNumbers, steamNumbers } from './conformance/steam-behaviour.js';
 import { DuplicatePeerError, NetworkDisposedError, UnknownPeerError } from './errors.js';
 import { type LinkConditions, validateLinkConditions } from './link.js';
@@ -360,6 +366,21 @@ export class FakeSteamNetwork {
    */
   runUntil(predicate: () => boolean | Promise<boolean>, options?: RunUntilOptions): Promise<true> {
     return this.clock.runUntil(predicate, options);
+  }
+
+  /**
+   * Lets time pass until `promise` settles, then settles the same way: the way to await anything
+   * that needs the network to move (a connect, a request, a handshake). On a virtual clock, time
+   * stops at the timer that settled it.
+   *
+   * ```ts
+   * const client = await net.run(connectToHost({ network: net.createPeer(), protocol, host }));
+   * const answer = await net.run(client.call('move', { cell: 4 }));
+   * ```
+   * @throws RunLimitError when it is still pending after `limitMs` (default one minute).
+   */
+  run<T>(promise: PromiseLike<T>, options?: RunOptions): Promise<T> {
+    return this.clock.run(promise, options);
   }
 
   /** A snapshot of the network's counters. */

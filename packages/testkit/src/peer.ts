@@ -20,6 +20,8 @@ import {
   P2PSessionError,
   type P2PSessionState,
   type SteamId,
+  type SteamNetworkingSockets,
+  type SteamNetworkingUtils,
   type TypedEmitter,
 } from '@steamwire/transport-steam';
 import type { FakeBackend } from './backend.js';
@@ -99,9 +101,9 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
    * other fake peers over the network's links, whatever this peer's backend. Events fire from
    * {@link FakePeer.runCallbacks}.
    */
-  readonly sockets: FakeNetworkingSockets;
+  readonly sockets: SteamNetworkingSockets;
   /** This peer's typed `ISteamNetworkingUtils`; Steam's fake lag and loss settings act on `sockets`. */
-  readonly utils: FakeNetworkingUtils;
+  readonly utils: SteamNetworkingUtils;
   private failure: P2PSendFailure | null = null;
   private readonly refusals: Record<Refusal, P2PSendFailure>;
   /** The session a send to oneself is attributed to, on backends that loop back locally. */
@@ -134,20 +136,22 @@ export class FakePeer extends EmitterBase implements P2PNetworking {
     this.lobbies = new FakeLobbies(context.lobbyService, this.lobbyEndpoint, () => this.runCallbacks());
     this.friends = new FakeFriends(context.lobbyService, this.lobbyEndpoint, () => this.runCallbacks());
     this.socketsEndpoint = context.socketsEndpoint(core.steamId);
-    this.sockets = new FakeNetworkingSockets(
+    const sockets = new FakeNetworkingSockets(
       this.socketsEndpoint,
       () => this.runCallbacks(),
       () => this.alive(),
     );
-    this.utils = new FakeNetworkingUtils(
+    const utils = new FakeNetworkingUtils(
       this.socketsEndpoint,
       () => this.runCallbacks(),
       () => this.alive(),
     );
+    this.sockets = sockets;
+    this.utils = utils;
     const host = { emit: (...args: unknown[]) => (this.emit as (...a: unknown[]) => boolean)(...args) };
     this.socketsP2P =
       this.backend === 'sockets'
-        ? new SocketsP2P(this.sockets, this.utils, core.steamId, host as SocketsP2PHost)
+        ? new SocketsP2P(sockets, utils, core.steamId, host as SocketsP2PHost)
         : null;
     if (this.socketsP2P !== null) this.applyOverrides();
   }

@@ -62,7 +62,10 @@ const FAIL_TOO_LARGE: P2PSendFailure = Object.freeze({ reason: 'tooLarge' });
 const FAIL_LIMIT: P2PSendFailure = Object.freeze({ reason: 'limitExceeded', result: 25 });
 const FAIL_CONNECT: P2PSendFailure = Object.freeze({ reason: 'failed' });
 
-/** What {@link SocketsNetworking.stats} reports. */
+/**
+ * The Sockets backend's own counters: the `stats` property of `session.networking` when
+ * `session.backend === 'sockets'` (not part of the `P2PNetworking` seam).
+ */
 export interface SocketsBackendStats {
   readonly receiveCalls: number;
   readonly messagesReceived: number;

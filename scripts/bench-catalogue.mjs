@@ -102,6 +102,8 @@ export const FIELDS = [
   'flush_ms_p50',
   'send_ns_per_packet',
   'receive_ns_per_packet',
+  'helper_calls',
+  'receive_calls',
   'ratio',
   'kind',
   'fakeMs',

@@ -215,8 +215,8 @@ async function measure(n) {
       unit: 'ms',
       ...(goal && {
         goal: {
-          ...(goal.p50 !== undefined && { p50: `<= ${goal.p50}` }),
-          ...(goal.p99 !== undefined && { p99: `<= ${goal.p99}` }),
+          ...(goal.p50 !== undefined && { p50: `p50 <= ${goal.p50} ms` }),
+          ...(goal.p99 !== undefined && { p99: `p99 <= ${goal.p99} ms` }),
           met: p50 <= (goal.p50 ?? Infinity) && p99 <= (goal.p99 ?? Infinity),
         },
       }),

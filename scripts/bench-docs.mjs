@@ -42,7 +42,8 @@ export function renderTables(metrics, { started, load }) {
   const byName = new Map(metrics.map((m) => [m.metric, m]));
   const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
   // The page being written does not count: its prose may be edited while the bench runs.
-  const dirty = git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/PERFORMANCE.md']) !== '';
+  const dirty =
+    git(['status', '--porcelain', '--untracked-files=no', '--', '.', ':!docs/PERFORMANCE.md']) !== '';
   const cpu = cpus();
   const lines = [
     BEGIN,

@@ -6,7 +6,14 @@
  * @packageDocumentation
  */
 import type { SteamId } from '@steamwire/transport-steam';
-import { ControlKind, ControlReader, helloPacket, MAX_AUTH_BYTES } from './control-packets.js';
+import {
+  ControlKind,
+  ControlReader,
+  helloPacket,
+  MAX_AUTH_BYTES,
+  MAX_REFUSAL_DIFFERENCES,
+  MAX_REFUSAL_DIFFERENCES_BYTES,
+} from './control-packets.js';
 import type { Endpoint } from './endpoint.js';
 import {
   ConnectAbortedError,
@@ -20,6 +27,7 @@ import {
 import type { DisconnectReason } from './events.js';
 import type { LocalHostLink } from './loopback.js';
 import type { Peer } from './peer.js';
+import { entryListJson, parseDifferences } from './protocol-diff.js';
 
 /** What the handshake reads of `connectToHost`'s options (`ConnectOptions`, in `client.ts`). */
 export interface HandshakeOptions {
@@ -66,7 +74,7 @@ export class ClientHandshake {
   private readonly onConnectFail = (remote: SteamId, error: number) => {
     if (remote !== this.hostPeer.id || this.endpoint.state.closed) return;
     if (this.state === 'connecting') this.fail(new ConnectFailedError(remote, error));
-    else this.endpoint.removePeer(this.hostPeer, 'connectFailed', '', null);
+    else this.endpoint.removePeer(this.hostPeer, 'connectFailed', String(error), null);
   };
 
   /**
@@ -127,8 +135,11 @@ export class ClientHandshake {
     network.on('sessionRequest', this.onSessionRequest);
     network.on('sessionConnectFail', this.onConnectFail);
     this.listening = true;
-    // Sending opens the session (and accepts one the host may have opened).
-    endpoint.outbox.sendControl(this.hostPeer, helloPacket(endpoint.config.protocol.fingerprint, auth), true);
+    // Sending opens the session (and accepts one the host may have opened). The entry list lets a
+    // host of another protocol say which entries differ.
+    const protocol = endpoint.config.protocol;
+    const hello = helloPacket(protocol.fingerprint, auth, entryListJson(protocol.entries));
+    endpoint.outbox.sendControl(this.hostPeer, hello, true);
     // Pump while connecting even in manual mode: nobody else knows the client exists yet.
     endpoint.startTicking(options.tickMs ?? 16);
   }
@@ -154,11 +165,17 @@ export class ClientHandshake {
       const reason = reader.string() ?? 'refused';
       const detail = reader.string() ?? '';
       const hostFingerprint = reader.string() ?? '';
-      this.fail(
-        reason === 'protocolMismatch'
-          ? new ProtocolMismatchError(this.endpoint.config.protocol.fingerprint, hostFingerprint)
-          : new ConnectionRefusedError(reason, detail),
-      );
+      if (reason !== 'protocolMismatch') {
+        this.fail(new ConnectionRefusedError(reason, detail));
+        return true;
+      }
+      const listed = reader.blob(MAX_REFUSAL_DIFFERENCES_BYTES);
+      const differences =
+        typeof listed === 'string'
+          ? parseDifferences(listed, MAX_REFUSAL_DIFFERENCES_BYTES, MAX_REFUSAL_DIFFERENCES)
+          : null;
+      const fingerprint = this.endpoint.config.protocol.fingerprint;
+      this.fail(new ProtocolMismatchError(fingerprint, hostFingerprint, differences));
       return true;
     }
     return false;

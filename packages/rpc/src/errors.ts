@@ -5,8 +5,8 @@
  */
 import type { SteamId } from '@steamwire/transport-steam';
 import type { RejectReason } from './enforce.js';
-import { UnencodableValue } from './msgpack-write.js';
 import { describeDifferences, type ProtocolDifference, quoted } from './protocol-diff.js';
+import { UnencodableValue } from './wire-check.js';
 
 /** Base class of every rpc error. `code` is stable across versions. */
 export class RpcError extends Error {

@@ -1,7 +1,7 @@
 /**
  * What the wire carries, as types: {@link WireValue} names it, and {@link WireProblem} finds what in
  * a payload type would not arrive as itself, so `message()` and `request()` refuse to declare it. The
- * same rules as the writer's at runtime (`msgpack-write.ts`), and the same table ("What survives the
+ * same rules as the check at the send (`wire-check.ts`), and the same table ("What survives the
  * wire" in the rpc README).
  * @packageDocumentation
  */

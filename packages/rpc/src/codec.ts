@@ -10,19 +10,19 @@ import { scanMsgpack } from './msgpack-scan.js';
 import { checkWireValue } from './wire-check.js';
 
 /**
- * The encoder: records off, minimal map headers, `undefined` properties left out (as JSON does), no
- * `toJSON` (a Date subclass stays a Date). It sends bigints as int64 / uint64 and numbers as ints of at
- * most 32 bits or float64, so nothing is rounded; what it would change is refused before it runs. One
- * for the process: msgpackr keeps its write buffer in module state whatever the instance, and one
- * instance keeps the call to its `pack` closure monomorphic.
+ * The encoders: records off, minimal map headers, no `toJSON` (a Date subclass stays a Date). They
+ * send bigints as int64 / uint64 and numbers as ints of at most 32 bits or float64, so nothing is
+ * rounded; what they would change is refused before they run. `skipping` also leaves out properties
+ * that hold `undefined` (as JSON does), on a slower path (a key array, a search per property), so it
+ * runs only for payloads that have one. msgpackr keeps its write buffer in module state whatever the
+ * instance, so the result is copied at once.
  */
+const PACK_OPTIONS = { useRecords: false, variableMapSize: true, useToJSON: false };
+const packr = new Packr(PACK_OPTIONS);
 // `skipValues` exists in msgpackr 2 but is missing from its Options type.
-const packr = new Packr({
-  useRecords: false,
-  variableMapSize: true,
-  useToJSON: false,
-  skipValues: [undefined],
-} as ConstructorParameters<typeof Packr>[0]);
+const skipping = new Packr({ ...PACK_OPTIONS, skipValues: [undefined] } as ConstructorParameters<
+  typeof Packr
+>[0]);
 const PACK_MODE = REUSE_BUFFER_MODE | RESET_BUFFER_MODE;
 /** Largest copy buffer an encoder keeps between encodings; bigger payloads get one of their own. */
 const MAX_KEPT_COPY = 64 * 1024;
@@ -76,8 +76,10 @@ export class Encoder {
   encode(value: unknown): void {
     this.slice = null;
     if (this.encodeFlat(value)) return;
-    checkWireValue(value);
-    const out = packr.pack(value, PACK_MODE) as unknown as Uint8Array & { start: number; end: number };
+    type Packed = Uint8Array & { start: number; end: number };
+    const out = (checkWireValue(value)
+      ? skipping.pack(value, PACK_MODE)
+      : packr.pack(value, PACK_MODE)) as unknown as Packed;
     // msgpackr hands back its own Node Buffer; a plain Uint8Array view of it (made again only when
     // msgpackr grows its buffer) keeps `subarray`/`set` on V8's fast typed-array paths, where
     // Buffer#subarray goes through Node's JS wrapper.

@@ -34,7 +34,6 @@ export class UnencodableValue extends Error {
 const INT64_MIN = -(2n ** 63n);
 const UINT64_LIMIT = 2n ** 64n;
 const hasOwn = Object.prototype.hasOwnProperty;
-const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 function keyPath(key: string): string {
@@ -64,17 +63,9 @@ function objectProblem(value: object): string {
   return `is an instance of ${typeof name === 'string' && name !== '' ? name : 'a class'}: send a plain object`;
 }
 
-/** A string UTF-8 can carry (no lone surrogate); Node 20 and later have `isWellFormed` built in. */
+/** A string UTF-8 can carry (no lone surrogate). `isWellFormed` is in every Node this supports (≥ 20). */
 function wellFormed(s: string): boolean {
-  if (isWellFormed !== undefined) return isWellFormed.call(s);
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    const next = s.charCodeAt(i + 1);
-    if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false;
-    i++;
-  }
-  return true;
+  return (s as string & { isWellFormed(): boolean }).isWellFormed();
 }
 
 function loneSurrogate(): UnencodableValue {
@@ -83,43 +74,47 @@ function loneSurrogate(): UnencodableValue {
 
 /**
  * Checks that `value` arrives as itself.
+ * @returns whether some object property in it holds `undefined` (left out on the wire): only then does
+ *   the encoder need msgpackr's slower path that filters them.
  * @throws {@link UnencodableValue} for anything that would not.
  */
-export function checkWireValue(value: unknown): void {
+export function checkWireValue(value: unknown): boolean {
   if (value === undefined) throw new UnencodableValue('is undefined: send null, or an object', 'payload');
   try {
-    check(value, 0);
+    return check(value, 0);
   } catch (error) {
     if (error instanceof UnencodableValue) error.within('payload');
     throw error;
   }
 }
 
-function check(v: unknown, depth: number): void {
+/** Checks one value, naming what is wrong; true when an object property in it holds `undefined`. */
+function check(v: unknown, depth: number): boolean {
   switch (typeof v) {
     case 'number':
     case 'boolean':
-      return;
+      return false;
     case 'string':
       if (!wellFormed(v)) throw loneSurrogate();
-      return;
+      return false;
     case 'object':
-      if (v === null) return;
+      if (v === null) return false;
       if (depth === MAX_DEPTH) {
         throw new UnencodableValue(`is nested deeper than ${MAX_DEPTH} levels (a cycle?)`, '');
       }
-      if (Array.isArray(v)) checkArray(v, depth + 1);
-      else if ((v as object).constructor === Object || isPlainObject(v)) checkObject(v, depth + 1);
-      else if (v instanceof Uint8Array) return;
-      else if (v instanceof Date) {
+      if (Array.isArray(v)) return checkArray(v, depth + 1);
+      if ((v as object).constructor === Object || isPlainObject(v)) return checkObject(v, depth + 1);
+      if (v instanceof Uint8Array) return false;
+      if (v instanceof Date) {
         if (Number.isNaN(v.getTime())) throw new UnencodableValue('is an invalid Date', '');
-      } else throw new UnencodableValue(objectProblem(v), '');
-      return;
+        return false;
+      }
+      throw new UnencodableValue(objectProblem(v), '');
     case 'bigint':
       if (v < INT64_MIN || v >= UINT64_LIMIT) {
         throw new UnencodableValue('is a bigint outside the 64-bit range, which msgpack cannot carry', '');
       }
-      return;
+      return false;
     case 'undefined':
       throw new UnencodableValue('is undefined: in an array, send null', '');
     case 'function':
@@ -129,29 +124,36 @@ function check(v: unknown, depth: number): void {
   }
 }
 
-function checkArray(v: readonly unknown[], depth: number): void {
+function checkArray(v: readonly unknown[], depth: number): boolean {
+  let skipped = false;
   for (let i = 0; i < v.length; i++) {
     try {
-      check(v[i], depth);
+      if (check(v[i], depth)) skipped = true;
     } catch (error) {
       if (error instanceof UnencodableValue) error.within(`[${i}]`);
       throw error;
     }
   }
+  return skipped;
 }
 
-function checkObject(v: object, depth: number): void {
+function checkObject(v: object, depth: number): boolean {
   const record = v as Record<string, unknown>;
+  let skipped = false;
   for (const key in record) {
     if (!hasOwn.call(record, key)) continue;
     const item = record[key];
-    if (item === undefined) continue;
+    if (item === undefined) {
+      skipped = true;
+      continue;
+    }
     try {
       if (!wellFormed(key)) throw loneSurrogate();
-      check(item, depth);
+      if (check(item, depth)) skipped = true;
     } catch (error) {
       if (error instanceof UnencodableValue) error.within(keyPath(key));
       throw error;
     }
   }
+  return skipped;
 }

@@ -10,7 +10,14 @@
  * @packageDocumentation
  */
 import type { SteamId } from '@steamwire/transport-steam';
-import { ControlKind, ControlReader, helloPacket, MAX_AUTH_BYTES } from './control-packets.js';
+import {
+  ControlKind,
+  ControlReader,
+  helloPacket,
+  MAX_AUTH_BYTES,
+  MAX_REFUSAL_DIFFERENCES,
+  MAX_REFUSAL_DIFFERENCES_BYTES,
+} from './control-packets.js';
 import type { Endpoint } from './endpoint.js';
 import {
   ConnectAbortedError,
@@ -26,6 +33,7 @@ import type { DisconnectReason } from './events.js';
 import type { LocalHostLink } from './loopback.js';
 import { MAX_TIMER_MS, numberOption, signalOption } from './options.js';
 import type { Peer } from './peer.js';
+import { entryListJson, parseDifferences } from './protocol-diff.js';
 
 /** What the handshake reads of `connectToHost`'s options (`ConnectOptions`, in `client.ts`). */
 export interface HandshakeOptions {
@@ -81,7 +89,7 @@ export class ClientHandshake {
   private readonly onConnectFail = (remote: SteamId, error: number) => {
     if (remote !== this.hostPeer.id || this.endpoint.state.closed) return;
     if (this.state === 'connecting') this.fail(new ConnectFailedError(remote, error));
-    else this.endpoint.removePeer(this.hostPeer, 'connectFailed', '', null);
+    else this.endpoint.removePeer(this.hostPeer, 'connectFailed', String(error), null);
   };
 
   /**
@@ -156,7 +164,9 @@ export class ClientHandshake {
     this.listening = true;
     // Sending opens the session (and accepts one the host may have opened). Resent with backoff
     // until the host answers: a first send may fail or be dropped before the peers find each other.
-    const hello = helloPacket(endpoint.config.protocol.fingerprint, auth);
+    // The entry list lets a host of another protocol say which entries differ.
+    const protocol = endpoint.config.protocol;
+    const hello = helloPacket(protocol.fingerprint, auth, entryListJson(protocol.entries));
     const sendHello = (nextMs: number) => {
       this.resendTimer = null;
       if (this.state !== 'connecting' || endpoint.state.closed) return;
@@ -195,11 +205,17 @@ export class ClientHandshake {
       const reason = reader.string() ?? 'refused';
       const detail = reader.string() ?? '';
       const hostFingerprint = reader.string() ?? '';
-      this.fail(
-        reason === 'protocolMismatch'
-          ? new ProtocolMismatchError(this.endpoint.config.protocol.fingerprint, hostFingerprint)
-          : new ConnectionRefusedError(reason, detail),
-      );
+      if (reason !== 'protocolMismatch') {
+        this.fail(new ConnectionRefusedError(reason, detail));
+        return true;
+      }
+      const listed = reader.blob(MAX_REFUSAL_DIFFERENCES_BYTES);
+      const differences =
+        typeof listed === 'string'
+          ? parseDifferences(listed, MAX_REFUSAL_DIFFERENCES_BYTES, MAX_REFUSAL_DIFFERENCES)
+          : null;
+      const fingerprint = this.endpoint.config.protocol.fingerprint;
+      this.fail(new ProtocolMismatchError(fingerprint, hostFingerprint, differences));
       return true;
     }
     return false;
@@ -247,7 +263,7 @@ export class ClientHandshake {
     // us leave — connecting fails now instead of never settling, or resolving with a client that is
     // already gone.
     this.settle?.(
-      reason === 'violations'
+      reason === 'hostViolations'
         ? new HostViolationsError(this.hostPeer.id)
         : new ConnectionRefusedError(reason, detail),
     );

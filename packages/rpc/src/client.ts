@@ -21,7 +21,7 @@ import {
 import type { EndpointDebugState } from './debug-state.js';
 import { Endpoint } from './endpoint.js';
 import { ClosedError, DisconnectedError, RpcArgumentError } from './errors.js';
-import type { CommonEvents, DisconnectReason } from './events.js';
+import { type CommonEvents, type DisconnectReason, HOST_GOODBYES } from './events.js';
 import type { LocalHostLink } from './loopback.js';
 import type { EndpointOptions } from './options.js';
 import type { Peer } from './peer.js';
@@ -67,7 +67,10 @@ export interface ConnectOptions<P extends Protocol> extends EndpointOptions<P>, 
 export type ClientEvents = CommonEvents & {
   /** The host welcomed us (emitted just before `connectToHost` resolves). */
   connected: () => void;
-  /** The session ended. `detail` carries the kick code or the goodbye text. */
+  /**
+   * The session ended: the same reason and detail as the host's `peerLeft` for this client (`left`
+   * after `disconnect()`, `kicked` with the code, `hostClosed`, `violations`, `hostViolations`, `timeout`…).
+   */
   disconnected: (reason: DisconnectReason, detail: string) => void;
 };
 
@@ -104,15 +107,19 @@ export class Client<P extends Protocol = Protocol> {
       {
         handshake: (from, data) => this.#handshake.receive(from, data),
         early: (from, peer, channel, data) => this.#handshake.early(from, peer, channel, data),
+        // The host's goodbye names one of its own reasons; anything else from it reads as a close.
         bye: (peer, reason, detail) => {
-          const why: DisconnectReason =
-            reason === 'kicked' ? 'kicked' : reason === 'hostClosed' ? 'hostClosed' : 'left';
+          const why = HOST_GOODBYES.has(reason as DisconnectReason)
+            ? (reason as DisconnectReason)
+            : 'hostClosed';
           endpoint.removePeer(peer, why, detail, null);
         },
         // The connect timer owns the client's handshake deadline.
         handshakeTimedOut: () => {},
-        violations: (peer) =>
-          endpoint.removePeer(peer, 'violations', 'violations', { reason: 'left', detail: 'violations' }),
+        violations: (peer) => {
+          const detail = endpoint.reporter.lastReason;
+          endpoint.removePeer(peer, 'hostViolations', detail, { reason: 'hostViolations', detail });
+        },
         peerGone: (_peer, reason, detail, wasConnected) => {
           if (this.#handshake.ended(reason, detail, wasConnected))
             endpoint.reporter.emitter.emit('disconnected', reason, detail);
@@ -263,7 +270,7 @@ export class Client<P extends Protocol = Protocol> {
 
   /**
    * Leaves the host gracefully: it gets a goodbye, pending calls reject with `DisconnectedError`,
-   * and `disconnected('closed')` fires. Safe to call twice.
+   * and `disconnected('left')` fires here as `peerLeft(…, 'left')` does on the host. Safe to call twice.
    */
   disconnect(): void {
     const endpoint = this.#endpoint;
@@ -274,10 +281,10 @@ export class Client<P extends Protocol = Protocol> {
     }
     if (this.#localHost !== null) {
       this.#localHost.clientLeft();
-      endpoint.removePeer(this.#hostPeer, 'closed', '', null);
+      endpoint.removePeer(this.#hostPeer, 'left', '', null);
       return;
     }
-    endpoint.removePeer(this.#hostPeer, 'closed', '', { reason: 'left', detail: '' });
+    endpoint.removePeer(this.#hostPeer, 'left', '', { reason: 'left', detail: '' });
   }
 }
 

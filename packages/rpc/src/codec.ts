@@ -1,18 +1,36 @@
 /**
- * msgpack payloads in and out: the {@link Encoder} (a fast path for flat game messages, the
- * {@link MsgpackWriter} for everything else: one pass that refuses what would not arrive as itself)
- * and the {@link Decoder} (the bounded pre-scan, then msgpackr). Each endpoint owns one of each, so no
- * endpoint ever reads another's result.
+ * msgpack payloads in and out: the {@link Encoder} (a fast path for flat game messages; everything
+ * else is checked by `wire-check.ts`, which refuses what would not arrive as itself, then encoded by
+ * msgpackr) and the {@link Decoder} (the bounded pre-scan, then msgpackr). Each endpoint owns one of
+ * each, so no endpoint ever reads another's result.
  * @packageDocumentation
  */
-import { Unpackr } from 'msgpackr';
+import { Packr, RESET_BUFFER_MODE, REUSE_BUFFER_MODE, Unpackr } from 'msgpackr';
 import { type ScanLimits, scanMsgpack } from './msgpack-scan.js';
-import { MsgpackWriter } from './msgpack-write.js';
+import { checkWireValue } from './wire-check.js';
+
+/**
+ * The encoders: records off, minimal map headers, no `toJSON` (a Date subclass stays a Date). They
+ * send bigints as int64 / uint64 and numbers as ints of at most 32 bits or float64, so nothing is
+ * rounded; what they would change is refused before they run. `skipping` also leaves out properties
+ * that hold `undefined` (as JSON does), on a slower path (a key array, a search per property), so it
+ * runs only for payloads that have one. msgpackr keeps its write buffer in module state whatever the
+ * instance, so the result is copied at once.
+ */
+const PACK_OPTIONS = { useRecords: false, variableMapSize: true, useToJSON: false };
+const packr = new Packr(PACK_OPTIONS);
+// `skipValues` exists in msgpackr 2 but is missing from its Options type.
+const skipping = new Packr({ ...PACK_OPTIONS, skipValues: [undefined] } as ConstructorParameters<
+  typeof Packr
+>[0]);
+const PACK_MODE = REUSE_BUFFER_MODE | RESET_BUFFER_MODE;
+/** Largest copy buffer an encoder keeps between encodings; bigger payloads get one of their own. */
+const MAX_KEPT_COPY = 64 * 1024;
 
 /**
  * The decoder: records off, maps as plain objects (msgpackr renames `__proto__` keys), and 64-bit
  * integers as bigints, always: a SteamID sent as a bigint comes back exactly, never as a rounded
- * number (the writer sends numbers as ints of at most 32 bits, or float64).
+ * number.
  */
 const unpackr = new Unpackr({
   useRecords: false,
@@ -39,8 +57,11 @@ export class Encoder {
   isFlat = false;
   /** {@link Encoder.view}'s cache for the current encoding. */
   private slice: Uint8Array | null = null;
-  /** Writes everything {@link Encoder.encodeFlat} does not. */
-  private readonly writer = new MsgpackWriter();
+  /** The Buffer msgpackr returned last, and our plain view of it. */
+  private target: Uint8Array | null = null;
+  private targetView: Uint8Array = new Uint8Array(0);
+  /** Where what msgpackr encoded is copied; grows up to {@link MAX_KEPT_COPY} and is kept. */
+  private copy = new Uint8Array(1024);
   /**
    * Where {@link Encoder.encodeFlat} writes: 15 entries of at most 32 + 32 bytes each, plus the map
    * header, always fit, so the writes need no bounds checks.
@@ -50,7 +71,7 @@ export class Encoder {
 
   /**
    * Encodes `value` (into a reusable scratch buffer: no allocation for small values).
-   * @throws `UnencodableValue` (from `msgpack-write.ts`) for anything that would not arrive as
+   * @throws `UnencodableValue` (from `wire-check.ts`) for anything that would not arrive as
    *   itself: a function, a symbol, `undefined` outside an object property, a Map, a Set, a class
    *   instance…
    */
@@ -58,11 +79,29 @@ export class Encoder {
     this.slice = null;
     this.isFlat = this.encodeFlat(value);
     if (this.isFlat) return;
-    const writer = this.writer;
-    writer.write(value);
-    this.bytes = writer.bytes;
+    type Packed = Uint8Array & { start: number; end: number };
+    const out = (checkWireValue(value)
+      ? skipping.pack(value, PACK_MODE)
+      : packr.pack(value, PACK_MODE)) as unknown as Packed;
+    // msgpackr hands back its own Node Buffer; a plain Uint8Array view of it (made again only when
+    // msgpackr grows its buffer) keeps `subarray`/`set` on V8's fast typed-array paths, where
+    // Buffer#subarray goes through Node's JS wrapper.
+    if (out !== this.target) {
+      this.target = out;
+      this.targetView = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    }
+    // msgpackr writes into one buffer for the whole process: copied, the result stays this
+    // encoder's even if another endpoint encodes before our caller is done with it.
+    const n = out.end - out.start;
+    let copy = this.copy;
+    if (n > copy.length) {
+      copy = new Uint8Array(n <= MAX_KEPT_COPY ? Math.min(MAX_KEPT_COPY, Math.max(n, copy.length * 2)) : n);
+      if (copy.length <= MAX_KEPT_COPY) this.copy = copy;
+    }
+    copy.set(this.targetView.subarray(out.start, out.end));
+    this.bytes = copy;
     this.start = 0;
-    this.end = writer.length;
+    this.end = n;
   }
 
   /**
@@ -77,10 +116,11 @@ export class Encoder {
   /**
    * The common game message (a plain object of at most 15 properties whose keys and values are
    * short ASCII strings, numbers, booleans or null) encoded in one tight loop, without the general
-   * writer's dispatch and checks on every value. The bytes are exactly the ones the writer (and
-   * msgpackr) write for it: same property order and filter (own enumerable, `undefined` skipped),
-   * fixmap header, the same integer widths and float64 for the rest.
-   * @returns false, having written nothing that counts, for anything else (the writer then encodes it).
+   * check and msgpackr's general machinery (its `skipValues` path builds a key array and searches
+   * `skipValues` for every property); every such value travels, so it needs no check. The bytes are
+   * exactly the ones msgpackr writes for it: same property order and filter (own enumerable,
+   * `undefined` skipped), fixmap header, msgpackr's integer widths and float64 for the rest.
+   * @returns false, having written nothing that counts, for anything else (checked, then msgpackr).
    */
   private encodeFlat(value: unknown): boolean {
     if (typeof value !== 'object' || value === null || value.constructor !== Object) return false;
@@ -89,8 +129,8 @@ export class Encoder {
     const view = this.flatView;
     let pos = 1;
     let count = 0;
-    // An object with a `hasOwnProperty` of its own is left to the writer (which refuses it when it is
-    // a function, since functions cannot travel).
+    // An object with a `hasOwnProperty` of its own is left to the check (which refuses it when it is
+    // a function, since functions cannot travel) and msgpackr.
     const hasOwn = object.hasOwnProperty;
     if (hasOwn !== objectHasOwnProperty && typeof hasOwn === 'function') return false;
     const checkOwn = hasOwn === objectHasOwnProperty;

@@ -2,14 +2,17 @@
  * The packets of the control channel (handshake, heartbeats, goodbyes), one small packet each,
  * never batched: how each is built and read. `control.ts` decides what to do with them.
  *
- *     HELLO   0x10 varint(version) str(fingerprint) [msgpack auth]
+ *     HELLO   0x10 varint(version) str(fingerprint) [0xc1 blob(entries)] [msgpack auth]
  *     WELCOME 0x11
- *     REFUSE  0x12 str(reason) str(detail) str(host fingerprint)
+ *     REFUSE  0x12 str(reason) str(detail) str(host fingerprint) [blob(differences)]
  *     PING    0x13 f64(sender time)
  *     PONG    0x14 f64(echoed time)
  *     BYE     0x15 str(reason) str(detail)
  *
- * where `str` is varint(length) + UTF-8, bounded by {@link MAX_CONTROL_STRING}.
+ * where `str` is varint(length) + UTF-8, bounded by {@link MAX_CONTROL_STRING}, and `blob` is
+ * varint(length) + UTF-8 JSON: the client's protocol entries (bounded by {@link MAX_HELLO_ENTRIES_BYTES};
+ * 0xc1 is the one byte msgpack never uses, so it cannot be mistaken for the auth payload), and the
+ * entries that differ (bounded by {@link MAX_REFUSAL_DIFFERENCES_BYTES}), read by `protocol-diff.ts`.
  * @packageDocumentation
  */
 import { VarintReader, writeVarint } from './wire.js';
@@ -30,6 +33,14 @@ export const SESSION_VERSION = 1;
 export const MAX_CONTROL_STRING = 256;
 /** Largest auth payload in a HELLO (bytes). */
 export const MAX_AUTH_BYTES = 4096;
+/** Marks the entry list in a HELLO (a byte msgpack never writes). */
+export const HELLO_ENTRIES_MARK = 0xc1;
+/** Largest entry list a HELLO carries (bytes; a larger protocol sends none, and a host ignores more). */
+export const MAX_HELLO_ENTRIES_BYTES = 8192;
+/** Largest list of differences in a REFUSE (bytes). */
+export const MAX_REFUSAL_DIFFERENCES_BYTES = 1536;
+/** Most differences a REFUSE lists. */
+export const MAX_REFUSAL_DIFFERENCES = 16;
 
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder('utf-8', { fatal: false });
@@ -54,15 +65,55 @@ export function controlPacket(kind: number, strings: readonly string[], tail?: U
   return out.subarray(0, pos);
 }
 
-/** A HELLO packet. */
-export function helloPacket(fingerprint: string, auth: Uint8Array | undefined): Uint8Array {
-  const head = controlPacket(ControlKind.Hello, [fingerprint], auth);
+/** Varint length + bytes. */
+function blob(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(5 + bytes.length);
+  const pos = writeVarint(out, 0, bytes.length);
+  out.set(bytes, pos);
+  return out.subarray(0, pos + bytes.length);
+}
+
+function concat(parts: readonly (Uint8Array | undefined)[]): Uint8Array {
+  let size = 0;
+  for (const p of parts) size += p?.length ?? 0;
+  const out = new Uint8Array(size);
+  let pos = 0;
+  for (const p of parts) {
+    if (p === undefined) continue;
+    out.set(p, pos);
+    pos += p.length;
+  }
+  return out;
+}
+
+/**
+ * A HELLO packet. `entries` is the client's entry list as JSON, left out when it is larger than
+ * {@link MAX_HELLO_ENTRIES_BYTES} (the host then cannot say which entries differ).
+ */
+export function helloPacket(fingerprint: string, auth: Uint8Array | undefined, entries?: string): Uint8Array {
+  const list = entries === undefined ? undefined : utf8.encode(entries);
+  const listed =
+    list === undefined || list.length > MAX_HELLO_ENTRIES_BYTES
+      ? undefined
+      : concat([Uint8Array.of(HELLO_ENTRIES_MARK), blob(list)]);
+  const head = controlPacket(ControlKind.Hello, [fingerprint], concat([listed, auth]));
   // Insert the version right after the kind byte.
   const out = new Uint8Array(head.length + 1);
   out[0] = ControlKind.Hello;
   out[1] = SESSION_VERSION;
   out.set(head.subarray(1), 2);
   return out;
+}
+
+/** A REFUSE packet; `differences` (JSON, already bounded by its writer) only for a protocol mismatch. */
+export function refusePacket(
+  reason: string,
+  detail: string,
+  fingerprint: string,
+  differences?: string,
+): Uint8Array {
+  const tail = differences === undefined ? undefined : blob(utf8.encode(differences));
+  return controlPacket(ControlKind.Refuse, [reason, detail, fingerprint], tail);
 }
 
 /** A PING or PONG packet carrying a time in ms. */
@@ -99,5 +150,25 @@ export class ControlReader {
     const s = fromUtf8.decode(this.data.subarray(start, start + len));
     this.pos = start + len;
     return s;
+  }
+
+  /**
+   * Next blob as text: `undefined` when the packet ends here, `null` when its length runs past the
+   * packet (unreadable), `''` when it is longer than `max` bytes (skipped, not decoded).
+   */
+  blob(max: number): string | null | undefined {
+    if (this.pos >= this.data.length) return undefined;
+    const len = this.varint.read(this.data, this.pos, this.data.length);
+    const start = this.varint.end;
+    if (len < 0 || start + len > this.data.length) return null;
+    this.pos = start + len;
+    return len > max ? '' : fromUtf8.decode(this.data.subarray(start, start + len));
+  }
+
+  /** Reads the HELLO's entry list when one is next (see {@link ControlReader.blob}). */
+  helloEntries(): string | null | undefined {
+    if (this.data[this.pos] !== HELLO_ENTRIES_MARK) return undefined;
+    this.pos++;
+    return this.blob(MAX_HELLO_ENTRIES_BYTES) ?? null;
   }
 }

@@ -5,7 +5,8 @@
  */
 import type { SteamId } from '@steamwire/transport-steam';
 import type { RejectReason } from './enforce.js';
-import { UnencodableValue } from './msgpack-write.js';
+import { describeDifferences, type ProtocolDifference, quoted } from './protocol-diff.js';
+import { UnencodableValue } from './wire-check.js';
 
 /** Base class of every rpc error. `code` is stable across versions. */
 export class RpcError extends Error {
@@ -217,19 +218,37 @@ export class RemoteError extends RpcError {
   }
 }
 
-/** The host refused the connection because the two sides declare different protocols. */
+/**
+ * The host refused the connection because the two sides declare different protocols. The host
+ * compares the entry list the client's hello carries with its own, and sends back the entries that
+ * differ: `differences`, from this client's point of view (`here` is this client).
+ */
 export class ProtocolMismatchError extends RpcError {
   /** This side's protocol fingerprint. */
   readonly localFingerprint: string;
   /** The other side's fingerprint, when it told us. */
   readonly remoteFingerprint: string;
-  constructor(localFingerprint: string, remoteFingerprint: string) {
+  /**
+   * The entries that differ (the first 16 at most), or `null` when the host could not tell (a
+   * protocol too large to list in the hello, or a host that did not say).
+   */
+  readonly differences: readonly ProtocolDifference[] | null;
+  constructor(
+    localFingerprint: string,
+    remoteFingerprint: string,
+    differences: readonly ProtocolDifference[] | null = null,
+  ) {
+    const which =
+      differences !== null && differences.length > 0
+        ? ` Entries that differ: ${describeDifferences(differences)}.`
+        : '';
     super(
       'PROTOCOL_MISMATCH',
-      `The host runs protocol ${remoteFingerprint || '(unknown)'} but this client runs ${localFingerprint}; build both from the same defineProtocol().`,
+      `The host runs protocol ${quoted(remoteFingerprint) || '(unknown)'} but this client runs ${localFingerprint}; build both from the same defineProtocol().${which}`,
     );
     this.localFingerprint = localFingerprint;
     this.remoteFingerprint = remoteFingerprint;
+    this.differences = differences;
   }
 }
 

@@ -6,24 +6,38 @@
 import type { SteamId } from '@steamwire/transport-steam';
 import type { RejectReason } from './enforce.js';
 
-/** Why a peer left or a client got disconnected. */
+/**
+ * Why a session ended: one vocabulary for both sides. The host's `peerLeft` and the client's
+ * `disconnected` give the same reason, and the same detail, for the same ending.
+ */
 export type DisconnectReason =
-  /** The other side said goodbye (`disconnect()` / `close()`). */
+  /** The client left (`client.disconnect()`). */
   | 'left'
-  /** The host removed this peer (`kick`); the detail carries the kick code. */
+  /** The host removed the client with `kick(peer, code)`; the detail is the code. */
   | 'kicked'
-  /** Too many rejected frames, per the violation policy. */
+  /**
+   * The host's violation policy removed the client for its rejected frames; the detail is the reason
+   * of the last one (e.g. `wrongDirection`).
+   */
   | 'violations'
-  /** Nothing heard within the heartbeat timeout. */
+  /**
+   * The client's violation policy left the host for its rejected frames (a host is just another
+   * player's machine); the detail is the reason of the last one.
+   */
+  | 'hostViolations'
+  /** Nothing was heard within the heartbeat timeout (each side notices on its own). */
   | 'timeout'
-  /** Steam reported the session failed (`sessionConnectFail`). */
+  /** Steam reported the session failed (`sessionConnectFail`); the detail is Steam's error number. */
   | 'connectFailed'
-  /** The host closed. */
+  /** The host closed (`host.close()`). */
   | 'hostClosed'
-  /** This side closed. */
-  | 'closed'
-  /** The same SteamID said hello again (it restarted); the old session is gone. */
+  /** The same SteamID said hello again (it restarted): the host dropped the old session. Host only. */
   | 'reconnected';
+
+/** The reasons a host may give in its goodbye. */
+export const HOST_GOODBYES: ReadonlySet<DisconnectReason> = new Set(['kicked', 'violations', 'hostClosed']);
+/** The reasons a client may give in its goodbye. */
+export const CLIENT_GOODBYES: ReadonlySet<DisconnectReason> = new Set(['left', 'hostViolations']);
 
 /** Events both sides emit. */
 export type CommonEvents = {

@@ -13,6 +13,10 @@ import {
   ControlReader,
   controlPacket,
   MAX_AUTH_BYTES,
+  MAX_HELLO_ENTRIES_BYTES,
+  MAX_REFUSAL_DIFFERENCES,
+  MAX_REFUSAL_DIFFERENCES_BYTES,
+  refusePacket,
   SESSION_VERSION,
 } from './control-packets.js';
 import type { Endpoint } from './endpoint.js';
@@ -20,6 +24,15 @@ import { KickCooldowns, TokenBucket } from './enforce.js';
 import { type EndpointOptions, functionOption, intOption, MAX_TIMER_MS, numberOption } from './options.js';
 import type { Peer } from './peer.js';
 import type { Protocol } from './protocol.js';
+import {
+  describeDifferences,
+  differencesBetween,
+  differencesJson,
+  type EntryList,
+  entryListOf,
+  parseEntryList,
+  quoted,
+} from './protocol-diff.js';
 
 /** Why the host turned a peer away before it joined. */
 export type RefuseReason =
@@ -106,6 +119,8 @@ export class HostHandshake {
   private readonly helloWaitMs: number;
   private readonly joinsPerMinute: number;
   private readonly cooldowns: KickCooldowns;
+  /** Our protocol's entry list, made on the first mismatch. */
+  private entries: EntryList | null = null;
 
   /** @throws {@link RpcArgumentError} naming a bad option and its valid range. */
   constructor(
@@ -250,17 +265,14 @@ export class HostHandshake {
     }
     const reader = new ControlReader(data, 2);
     const fingerprint = reader.string();
-    if (fingerprint === null) {
+    const entries = fingerprint === null ? null : reader.helloEntries();
+    if (fingerprint === null || entries === null) {
       this.refuse(peer, 'badHello', 'unreadable hello');
       return;
     }
     const ours = endpoint.config.protocol.fingerprint;
     if (fingerprint !== ours) {
-      this.refuse(
-        peer,
-        'protocolMismatch',
-        `the client runs protocol ${fingerprint.slice(0, 32)}, the host ${ours}`,
-      );
+      this.mismatch(peer, fingerprint, entries ?? '');
       return;
     }
     let auth: unknown;
@@ -358,10 +370,30 @@ export class HostHandshake {
     this.emit('peerJoined', peer.id);
   }
 
-  private refuse(peer: Peer, reason: RefuseReason, detail: string): void {
+  /**
+   * Refuses a client of another protocol, naming the entries that differ when its hello listed its
+   * own (read only here, bounded; an unreadable list just leaves the entries unnamed).
+   */
+  private mismatch(peer: Peer, fingerprint: string, listed: string): void {
+    const ours = this.endpoint.config.protocol;
+    const theirs = parseEntryList(listed, MAX_HELLO_ENTRIES_BYTES);
+    let detail = `the client runs protocol ${quoted(fingerprint, 32)}, the host ${ours.fingerprint}`;
+    if (theirs === null) {
+      this.refuse(peer, 'protocolMismatch', detail);
+      return;
+    }
+    this.entries ??= entryListOf(ours.entries);
+    const differences = differencesBetween(this.entries, theirs);
+    if (differences.length > 0)
+      detail += `; entries that differ: ${describeDifferences(differences, 'the client')}`;
+    const sent = differencesJson(differences, MAX_REFUSAL_DIFFERENCES_BYTES, MAX_REFUSAL_DIFFERENCES);
+    this.refuse(peer, 'protocolMismatch', detail, sent);
+  }
+
+  private refuse(peer: Peer, reason: RefuseReason, detail: string, differences?: string): void {
     const endpoint = this.endpoint;
     const fingerprint = endpoint.config.protocol.fingerprint;
-    endpoint.outbox.sendControl(peer, controlPacket(ControlKind.Refuse, [reason, detail, fingerprint]), true);
+    endpoint.outbox.sendControl(peer, refusePacket(reason, detail, fingerprint, differences), true);
     endpoint.dropPeer(peer, endpoint.config.lingerMs);
     this.emit('peerRefused', peer.id, reason, detail);
   }

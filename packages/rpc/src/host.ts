@@ -46,7 +46,10 @@ export interface KickOptions {
 export type HostEvents = CommonEvents & {
   /** `peer` completed the handshake; its messages now reach handlers. */
   peerJoined: (peer: SteamId) => void;
-  /** `peer` is gone. `detail` carries the kick code or the goodbye text. */
+  /**
+   * `peer` is gone: the same reason and detail as its `disconnected` event (`detail` is the kick code,
+   * the last rejection's reason for `violations` / `hostViolations`, Steam's error for `connectFailed`).
+   */
   peerLeft: (peer: SteamId, reason: DisconnectReason, detail: string) => void;
   /** `peer` was turned away before joining. */
   peerRefused: (peer: SteamId, reason: RefuseReason, detail: string) => void;
@@ -69,9 +72,9 @@ export class Host<P extends Protocol = Protocol> {
   readonly #handshake: HostHandshake;
   #local: { readonly client: Client<P>; readonly link: LocalClientLink } | null = null;
   readonly #onSessionRequest = (remote: SteamId) => this.#handshake.sessionRequested(remote);
-  readonly #onConnectFail = (remote: SteamId) => {
+  readonly #onConnectFail = (remote: SteamId, error: number) => {
     const peer = this.#endpoint.peers.get(remote);
-    if (peer !== undefined) this.#endpoint.removePeer(peer, 'connectFailed', '', null);
+    if (peer !== undefined) this.#endpoint.removePeer(peer, 'connectFailed', String(error), null);
   };
 
   /** Use {@link createHost}. */
@@ -82,10 +85,13 @@ export class Host<P extends Protocol = Protocol> {
       {
         handshake: (from, data) => this.#handshake.receive(from, data),
         early: (from, peer) => endpoint.reporter.reject(peer, from, 'notConnected', undefined),
-        bye: (peer, _reason, detail) => endpoint.removePeer(peer, 'left', detail, null),
+        // A client's goodbye says it left, or that it left us for our violations.
+        bye: (peer, reason, detail) =>
+          endpoint.removePeer(peer, reason === 'hostViolations' ? 'hostViolations' : 'left', detail, null),
         handshakeTimedOut: (peer) => this.#handshake.timedOut(peer),
         violations: (peer) => {
-          endpoint.removePeer(peer, 'violations', 'violations', { reason: 'kicked', detail: 'violations' });
+          const detail = endpoint.reporter.lastReason;
+          endpoint.removePeer(peer, 'violations', detail, { reason: 'violations', detail });
           this.#handshake.coolDown(peer.id);
         },
         peerGone: (peer, reason, detail, wasConnected) => {
@@ -295,11 +301,11 @@ export class Host<P extends Protocol = Protocol> {
     if (endpoint.state.closed) return;
     for (const peer of [...endpoint.peers.values()]) {
       if (peer.local !== null) {
-        endpoint.removePeer(peer, 'closed', '', null);
+        endpoint.removePeer(peer, 'hostClosed', '', null);
         this.#local?.link.hostGone('hostClosed', '');
         continue;
       }
-      endpoint.removePeer(peer, 'closed', '', { reason: 'hostClosed', detail: '' });
+      endpoint.removePeer(peer, 'hostClosed', '', { reason: 'hostClosed', detail: '' });
     }
     this.#local = null;
     this.network.off('sessionRequest', this.#onSessionRequest);

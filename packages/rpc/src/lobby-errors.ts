@@ -6,44 +6,9 @@
  */
 import type { LobbyId, SteamId } from '@steamwire/transport-steam';
 import { RpcError } from './errors.js';
+import { describeDifferences, type ProtocolDifference, quoted } from './protocol-diff.js';
 
-/** How one protocol entry differs between the lobby's host and this game. */
-export interface ProtocolDifference {
-  /** The message or request name. */
-  readonly name: string;
-  /** Only the host declares it, only this game does, or both do with different settings. */
-  readonly change: 'onlyHost' | 'onlyHere' | 'differs';
-  /** The host's declaration (`kind channel send from ordering`), when it has one. */
-  readonly host: string | null;
-  /** This game's declaration, when it has one. */
-  readonly here: string | null;
-}
-
-/** How many differences the message spells out (all of them are in `differences`). */
-const NAMED_DIFFERENCES = 4;
-/** Longest text from lobby data quoted in a message. */
-const QUOTED_CHARS = 64;
-
-/**
- * Lobby data is written by another player's machine: text quoted from it loses control characters
- * (which could drive the terminal the message is printed on) and is cut short.
- */
-function quoted(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
-  return clean.length > QUOTED_CHARS ? `${clean.slice(0, QUOTED_CHARS)}…` : clean;
-}
-
-function describeDifferences(differences: readonly ProtocolDifference[]): string {
-  const named = differences.slice(0, NAMED_DIFFERENCES).map((d) => {
-    const name = quoted(d.name);
-    if (d.change === 'onlyHost') return `'${name}' only on the host`;
-    if (d.change === 'onlyHere') return `'${name}' only here`;
-    return `'${name}' (host: ${quoted(d.host ?? '')}; here: ${d.here})`;
-  });
-  const more = differences.length - named.length;
-  return `${named.join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
-}
+export type { ProtocolDifference };
 
 /**
  * The lobby's host runs another protocol than this game (its fingerprint in the lobby data differs).

@@ -9,7 +9,6 @@ import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { P2PSend } from '@steamwire/transport-steam';
 import { checkDecodeLimits, type DecodeLimits, resolveDecodeLimits } from './decode-limits.js';
 import { ProtocolDefinitionError } from './errors.js';
-import type { ScanLimits } from './msgpack-scan.js';
 import type { WireChecked } from './wire-value.js';
 
 /** The four Steam send types by name (`EP2PSend`). */
@@ -257,7 +256,7 @@ export interface ProtocolEntry {
   /** Default timeout (requests only; 0 for messages). */
   readonly timeoutMs: number;
   /** What one payload (a request's and its response's alike) may cost to decode. */
-  readonly limits: ScanLimits;
+  readonly limits: Readonly<Required<DecodeLimits>>;
 }
 
 /** A defined protocol: the declarations plus derived ids, channels and fingerprint. */
@@ -276,7 +275,7 @@ export interface Protocol<D extends ProtocolDefinitions = ProtocolDefinitions> {
   /** The entry for `name`, or `undefined`. */
   entry(name: string): ProtocolEntry | undefined;
   /** Decode limits of entries that declare none (`defineProtocol`'s `limits`, over the defaults). */
-  readonly limits: ScanLimits;
+  readonly limits: Readonly<Required<DecodeLimits>>;
 }
 
 const SEND_NAMES = new Set<string>(Object.keys(SEND_TYPES));

@@ -1,7 +1,7 @@
 /**
  * What the wire carries, as types: {@link WireValue} names it, and {@link WireProblem} finds what in
  * a payload type would not arrive as itself, so `message()` and `request()` refuse to declare it. The
- * same rules as the writer's at runtime (`msgpack-write.ts`), and the same table ("What survives the
+ * same rules as the check at the send (`wire-check.ts`), and the same table ("What survives the
  * wire" in the rpc README).
  * @packageDocumentation
  */
@@ -21,8 +21,8 @@ export type WireValue =
   | readonly WireValue[]
   | { readonly [key: string]: WireValue | undefined };
 
-/** A problem, in words, where the type was: what the compiler shows. */
-type Refused<Why extends string> = `cannot travel: ${Why}`;
+// Each problem is a sentence (`'cannot travel: a function'`) put where the type was: what the
+// compiler shows.
 
 /** Levels left to look into (a recursive payload type is looked at 12 levels deep). */
 type Depth = [never, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11];
@@ -41,19 +41,19 @@ export type WireProblem<T, D extends number = 11> = [D] extends [never]
       : T extends Uint8Array
         ? Uint8Array<ArrayBuffer> extends T
           ? never
-          : Refused<'a Buffer arrives as a Uint8Array; declare Uint8Array'>
+          : 'cannot travel: a Buffer arrives as a Uint8Array; declare Uint8Array'
         : T extends void
-          ? Refused<'undefined travels only as a missing property; send null'>
+          ? 'cannot travel: undefined travels only as a missing property; send null'
           : T extends (...args: never[]) => unknown
-            ? Refused<'a function'>
+            ? 'cannot travel: a function'
             : T extends symbol
-              ? Refused<'a symbol'>
+              ? 'cannot travel: a symbol'
               : T extends ReadonlyMap<unknown, unknown>
-                ? Refused<'a Map; send a plain object or [key, value] pairs'>
+                ? 'cannot travel: a Map; send a plain object or [key, value] pairs'
                 : T extends ReadonlySet<unknown>
-                  ? Refused<'a Set; send an array'>
+                  ? 'cannot travel: a Set; send an array'
                   : T extends ArrayBufferView | ArrayBufferLike
-                    ? Refused<'binary data other than a Uint8Array'>
+                    ? 'cannot travel: binary data other than a Uint8Array'
                     : T extends readonly (infer E)[]
                       ? [WireProblem<E, Depth[D]>] extends [never]
                         ? never
@@ -72,7 +72,7 @@ type ObjectProblem<
       : [WireProblem<Exclude<T[K], undefined>, D>] extends [never]
         ? never
         : K]: K extends symbol
-      ? Refused<'a symbol-keyed property is not sent'>
+      ? 'cannot travel: a symbol-keyed property is not sent'
       : WireProblem<Exclude<T[K], undefined>, D>;
   },
 > = keyof R extends never ? never : R;

@@ -69,7 +69,7 @@ describe('sessions', () => {
       ['joined', peer.localSteamId],
       ['left', peer.localSteamId, 'left'],
     ]);
-    expect(disc).toEqual(['closed']);
+    expect(disc).toEqual(['left']);
     expect(client.state).toBe('disconnected');
   });
 

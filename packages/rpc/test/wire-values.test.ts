@@ -214,9 +214,9 @@ const refused: Record<string, { values: fc.Arbitrary<Bad>; problem: RegExp }> = 
       .map(([a, s, b]) => bad(a + s + b)),
     problem: /lone surrogate/,
   },
-  'nesting deeper than 32 levels, or a cycle': {
-    values: fc.constantFrom(bad(deep(33), false, true), bad(cyclic(), false, true)),
-    problem: /nested deeper than 32 levels/,
+  'nesting deeper than 64 levels, or a cycle': {
+    values: fc.constantFrom(bad(deep(65), false, true), bad(cyclic(), false, true)),
+    problem: /nested deeper than 64 levels/,
   },
 };
 

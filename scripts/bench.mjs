@@ -1,8 +1,17 @@
 #!/usr/bin/env node
 // `npm run bench`: runs every package's benchmarks one after another (so they do not compete for the
 // two cores), passes their output through, and ends with one table of every JSON metric line.
+// `npm run bench -- --write-docs` also rewrites the tables of docs/PERFORMANCE.md from this run.
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { METRICS } from './bench-catalogue.mjs';
+import { goalText, loadNow, writeDocs } from './bench-docs.mjs';
 import { root, turbo, turboEnv } from './turbo.mjs';
+
+const args = process.argv.slice(2);
+const writeDocsToo = args.includes('--write-docs');
+const started = new Date();
+const load0 = loadNow();
 
 const child = spawn(
   ...turbo([
@@ -11,7 +20,7 @@ const child = spawn(
     '--concurrency=1',
     '--log-prefix=none',
     '--log-order=stream',
-    ...process.argv.slice(2),
+    ...args.filter((a) => a !== '--write-docs'),
   ]),
   { cwd: root, env: turboEnv, stdio: ['ignore', 'pipe', 'inherit'] },
 );
@@ -34,22 +43,43 @@ child.stdout.on('data', (chunk) => {
     }
   }
 });
-/** A goal is a number, a phrase, or (for compound goals) an object with `met` and its parts. */
-function goalText(goal) {
-  if (goal === undefined) return '';
-  if (typeof goal !== 'object' || goal === null) return String(goal);
-  const { met, ...parts } = goal;
-  const text = Object.values(parts).join('; ');
-  return met === undefined ? text : `${text} (${met ? 'met' : 'NOT met'})`;
-}
-
 child.on('close', (code) => {
   if (metrics.length > 0) {
-    console.log('\nmetric                                   value        goal');
+    console.log(
+      `\n${'metric'.padEnd(44)} ${'value'.padStart(12)} ${'unit'.padEnd(10)} ${'spread'.padEnd(22)} goal`,
+    );
     for (const m of metrics) {
       const value = typeof m.value === 'number' ? Number(m.value.toPrecision(6)).toString() : String(m.value);
-      console.log(`${m.metric.padEnd(40)} ${value.padStart(12)} ${m.unit ?? ''}  ${goalText(m.goal)}`);
+      const spread =
+        m.kind === 'constant'
+          ? '(constant)'
+          : m.p99 !== undefined
+            ? `(p99 ${m.p99}, max ${m.max})`
+            : m.min !== undefined
+              ? `(${m.min}–${m.max})`
+              : '';
+      console.log(
+        `${m.metric.padEnd(44)} ${value.padStart(12)} ${(m.unit ?? '').padEnd(10)} ${spread.padEnd(22)} ${goalText(m.goal)}`,
+      );
     }
+  }
+  // The catalogue (bench-catalogue.mjs) is what the docs show: a metric outside it, or one it names
+  // that no bench printed, means the two drifted apart.
+  const printed = new Set(metrics.map((m) => m.metric));
+  const unknown = [...printed].filter((name) => !METRICS.includes(name));
+  const missing = METRICS.filter((name) => !printed.has(name));
+  if (unknown.length > 0)
+    console.error(`printed but not in scripts/bench-catalogue.mjs: ${unknown.join(', ')}`);
+  if (code === 0 && missing.length > 0)
+    console.error(`in the catalogue but not printed: ${missing.join(', ')}`);
+  if (writeDocsToo) {
+    if (code !== 0 || unknown.length > 0 || missing.length > 0) {
+      console.error('docs/PERFORMANCE.md not written: the run was not complete');
+      process.exit(1);
+    }
+    const file = join(root, 'docs', 'PERFORMANCE.md');
+    writeDocs(file, metrics, { started, load: [load0, loadNow()] });
+    console.log(`\nwrote the tables of ${file}`);
   }
   process.exit(code ?? 1);
 });

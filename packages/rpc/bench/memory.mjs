@@ -136,7 +136,7 @@ const lines = [
     metric: 'heap_growth_pct_1m_msgs',
     value: round(growthPct, 3),
     unit: '%',
-    goal: '< 5',
+    goal: { growth: '< 5', met: growthPct < 5 },
     messages,
     heapAfterWarmupMB: round(warm / 1048576, 3),
     heapAfterMB: round(after / 1048576, 3),
@@ -145,6 +145,8 @@ const lines = [
   {
     metric: 'bytes_allocated_per_received_msg',
     value: round(perMsg, 1),
+    min: round(samples[0], 1),
+    max: round(samples[samples.length - 1], 1),
     unit: 'bytes',
     baseline: 'msgpackr decode of the same payload alone',
     baseline_value: round(basePerMsg, 1),

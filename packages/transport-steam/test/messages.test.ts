@@ -34,9 +34,10 @@ function sessionFailed(id: bigint, endReason: number): Uint8Array {
   return b;
 }
 
-// Every test runs over both receive paths: the fast one initSteam takes (native scratch memory and
-// integer-only memcpy) and the koffi.decode fallback used where the C runtime cannot be reached.
-describeNative.each(['native scratch', 'koffi.decode'] as const)(
+// Every test runs over the three receive paths: the one initSteam takes (views of Steam's heap), native
+// scratch memory and integer-only memcpy (where views cannot be made), and the koffi.decode fallback
+// used where the C runtime cannot be reached either.
+describeNative.each(['native views', 'native scratch', 'koffi.decode'] as const)(
   'messages backend over the stub library, receive path: %s',
   (receivePath) => {
     let stub: StubControl;
@@ -46,9 +47,9 @@ describeNative.each(['native scratch', 'koffi.decode'] as const)(
       stub = stubCopy();
       stub.setLocalId(ME);
       session =
-        receivePath === 'native scratch'
+        receivePath === 'native views'
           ? initSteam({ libraryPath: stub.path, backend: 'messages' })
-          : initMessagesWithDecodePath(stub.path);
+          : initMessagesWithDecodePath(stub.path, receivePath === 'native scratch');
       net = session.networking;
     });
     afterEach(() => session.shutdown());
@@ -58,6 +59,13 @@ describeNative.each(['native scratch', 'koffi.decode'] as const)(
       if (receivePath === 'native scratch') expect(nativeScratch(koffi)).not.toBeNull();
       stub.inject(PEER, 0, new Uint8Array([1, 2, 3]));
       expect(net.readP2PPacket(3)).toEqual({ data: new Uint8Array([1, 2, 3]), remoteSteamId: PEER });
+      // Native calls besides Steam's own for one more message: none through views (its region is
+      // viewed already), a memcpy of head and payload through the scratch, two decodes otherwise.
+      const helperCalls = (net as unknown as { nativeHelperCalls: number }).nativeHelperCalls;
+      stub.inject(PEER, 0, new Uint8Array([4, 5]));
+      expect(net.readP2PPacket(2)).toEqual({ data: new Uint8Array([4, 5]), remoteSteamId: PEER });
+      const more = (net as unknown as { nativeHelperCalls: number }).nativeHelperCalls - helperCalls;
+      expect(more).toBe(receivePath === 'native views' ? 0 : 2);
     });
 
     it('receives packets larger than a slab (16 KiB) intact, in order with small ones', () => {

@@ -1,16 +1,23 @@
-// The Messages backend with a chosen receive path. `initSteam` always takes the fast one (native scratch
-// + integer-only memcpy) where the C runtime is reachable; this builds the backend the way `initSteam`
-// does, from the package's internals, but with the `koffi.decode` fallback, so both paths are tested on
-// every platform.
+// The Messages backend with a chosen receive path. `initSteam` always takes the fastest one (views of
+// Steam's heap, with native scratch + integer-only memcpy where a view cannot serve); this builds the
+// backend the way `initSteam` does, from the package's internals, but without views (scratch only) or
+// with the `koffi.decode` fallback, so every path is tested on every platform.
 import { InitResult, STEAM_ERR_MSG_BYTES } from '../../src/constants.js';
 import { SteamContext } from '../../src/context.js';
 import { bindFunctions } from '../../src/flat.js';
 import { MessagesNetworking } from '../../src/messages.js';
+import { nativeScratch } from '../../src/slab.js';
 import { steamStructs } from '../../src/structs.js';
 import { koffi } from './stub.js';
 
-/** A Messages backend over the library at `libraryPath` that reads every message with `koffi.decode`. */
-export function initMessagesWithDecodePath(libraryPath: string): {
+/**
+ * A Messages backend over the library at `libraryPath` that reads every message with `koffi.decode`, or
+ * (`withScratch`) through the native scratch; never through views.
+ */
+export function initMessagesWithDecodePath(
+  libraryPath: string,
+  withScratch = false,
+): {
   networking: MessagesNetworking;
   shutdown(): void;
 } {
@@ -29,7 +36,14 @@ export function initMessagesWithDecodePath(libraryPath: string): {
   ctx.live = true;
   const localSteamId = BigInt(core.functions.ISteamUser_GetSteamID(user));
   return {
-    networking: new MessagesNetworking(ctx, messages.functions, self, localSteamId, null),
+    networking: new MessagesNetworking(
+      ctx,
+      messages.functions,
+      self,
+      localSteamId,
+      withScratch ? nativeScratch(koffi) : null,
+      null,
+    ),
     shutdown() {
       ctx.live = false;
       core.functions.Shutdown();

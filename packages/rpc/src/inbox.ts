@@ -21,7 +21,6 @@ import { type Dispatcher, seqDiff } from './dispatch.js';
 import type { EndpointState } from './endpoint-state.js';
 import type { EndpointConfig } from './options.js';
 import type { DeferredPacket, LocalDelivery, LocalPacket, Peer } from './peer.js';
-import { FIRST_ENTRY_ID, type ProtocolEntry } from './protocol.js';
 import type { Reporter } from './report.js';
 import { PacketKind, UNRELIABLE_HEADER_BYTES, VarintReader } from './wire.js';
 
@@ -59,7 +58,6 @@ export class Inbox implements LocalDelivery {
   // Copied out of the config: read for every packet.
   private readonly network: P2PNetworking;
   private readonly controlSlot: number;
-  private readonly entries: readonly ProtocolEntry[];
   private readonly unreliableLimit: number;
   private readonly workPerUpdate: number;
 
@@ -73,7 +71,6 @@ export class Inbox implements LocalDelivery {
   ) {
     this.network = config.network;
     this.controlSlot = config.controlSlot;
-    this.entries = config.protocol.entries;
     this.unreliableLimit = config.unreliableLimit;
     this.workPerUpdate = config.workPerUpdate;
     this.slotOfChannel = new Map(config.channelNumbers.map((channel, slot) => [channel, slot]));

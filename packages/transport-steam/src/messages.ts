@@ -45,6 +45,7 @@ import {
   type P2PSessionState,
   type TypedEmitter,
 } from './p2p.js';
+import { PacketQueue } from './packet-queue.js';
 import { ByteSlab, type NativeScratch, nativeScratch, SLAB_MAX_PACKET } from './slab.js';
 import { sessionFailDetail } from './sockets-mapping.js';
 import type { SteamId } from './steam-id.js';
@@ -96,39 +97,6 @@ function sendFailure(result: number): P2PSendFailure {
 /** Why a Messages session ended, in the legacy vocabulary. */
 function sessionErrorOf(endReason: number): P2PSessionError {
   return endReason === END_REASON_LOCAL_RIGHTS ? P2PSessionError.NoRightsToApp : P2PSessionError.Timeout;
-}
-
-/** A FIFO of received packets for one channel (array + head index: O(1) shift without copying). */
-class PacketQueue {
-  private items: P2PPacket[] = [];
-  private head = 0;
-  get size(): number {
-    return this.items.length - this.head;
-  }
-  push(packet: P2PPacket): void {
-    this.items.push(packet);
-  }
-  peek(): P2PPacket | undefined {
-    return this.items[this.head];
-  }
-  shift(): P2PPacket | undefined {
-    const packet = this.items[this.head];
-    if (packet === undefined) return undefined;
-    this.items[this.head++] = undefined as unknown as P2PPacket;
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    }
-    return packet;
-  }
-  /** Drops every packet from `remote`; returns how many. */
-  dropFrom(remote: SteamId): number {
-    const kept = this.items.slice(this.head).filter((p) => p.remoteSteamId !== remote);
-    const dropped = this.size - kept.length;
-    this.items = kept;
-    this.head = 0;
-    return dropped;
-  }
 }
 
 const Emitter = EventEmitter as unknown as new () => TypedEmitter<P2PNetworkingEvents>;
@@ -495,7 +463,7 @@ export class MessagesNetworking extends Emitter implements P2PNetworking {
     const valid = checkRemote(remote);
     const ch = checkChannel(channel);
     if (!valid) return false;
-    const dropped = this.queues.get(ch)?.dropFrom(remote) ?? 0;
+    const dropped = this.queues.get(ch)?.dropFrom(remote).count ?? 0;
     if (remote === this.localSteamId) {
       const was = this.loopbackOpen;
       if ([...this.queues.values()].every((q) => q.size === 0)) this.loopbackOpen = false;

@@ -7,6 +7,7 @@
  */
 
 import type { P2PPacket } from './p2p.js';
+import { PacketQueue } from './packet-queue.js';
 import { SLAB_MAX_PACKET } from './slab.js';
 import type { SocketsCore } from './sockets-core.js';
 import { readVarint, SOCKETS_HEADER_LANE } from './sockets-mapping.js';
@@ -30,47 +31,6 @@ const SLAB_BYTES = 64 * 1024;
 /** Payloads up to this size are copied byte by byte: cheaper than making a view to copy from. */
 const SMALL_COPY = 32;
 const EMPTY = new Uint8Array(0);
-
-/** A FIFO of packets (array + head index). */
-export class PacketQueue {
-  private items: P2PPacket[] = [];
-  private head = 0;
-  get size(): number {
-    return this.items.length - this.head;
-  }
-  push(packet: P2PPacket): void {
-    this.items.push(packet);
-  }
-  peek(): P2PPacket | undefined {
-    return this.items[this.head];
-  }
-  shift(): P2PPacket | undefined {
-    const packet = this.items[this.head];
-    if (packet === undefined) return undefined;
-    this.items[this.head++] = undefined as unknown as P2PPacket;
-    if (this.head === this.items.length) {
-      this.items = [];
-      this.head = 0;
-    }
-    return packet;
-  }
-  /** Drops every packet from `remote`; returns their bytes. */
-  dropFrom(remote: SteamId): { count: number; bytes: number } {
-    let count = 0;
-    let bytes = 0;
-    const kept: P2PPacket[] = [];
-    for (let i = this.head; i < this.items.length; i++) {
-      const p = this.items[i]!;
-      if (p.remoteSteamId === remote) {
-        count++;
-        bytes += p.data.byteLength;
-      } else kept.push(p);
-    }
-    this.items = kept;
-    this.head = 0;
-    return { count, bytes };
-  }
-}
 
 /** Who sent on a connection, and the channels seen from it. */
 export interface InboxLink {

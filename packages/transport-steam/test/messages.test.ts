@@ -59,13 +59,15 @@ describeNative.each(['native views', 'native scratch', 'koffi.decode'] as const)
       if (receivePath === 'native scratch') expect(nativeScratch(koffi)).not.toBeNull();
       stub.inject(PEER, 0, new Uint8Array([1, 2, 3]));
       expect(net.readP2PPacket(3)).toEqual({ data: new Uint8Array([1, 2, 3]), remoteSteamId: PEER });
-      // Native calls besides Steam's own for one more message: none through views (its region is
-      // viewed already), a memcpy of head and payload through the scratch, two decodes otherwise.
+      // Native calls besides Steam's own for one more message: through views none, or one when the
+      // message lands in a heap region not viewed yet (where malloc puts it varies from run to run);
+      // a memcpy of head and payload through the scratch; two decodes otherwise.
       const helperCalls = (net as unknown as { nativeHelperCalls: number }).nativeHelperCalls;
       stub.inject(PEER, 0, new Uint8Array([4, 5]));
       expect(net.readP2PPacket(2)).toEqual({ data: new Uint8Array([4, 5]), remoteSteamId: PEER });
       const more = (net as unknown as { nativeHelperCalls: number }).nativeHelperCalls - helperCalls;
-      expect(more).toBe(receivePath === 'native views' ? 0 : 2);
+      if (receivePath === 'native views') expect(more).toBeLessThanOrEqual(1);
+      else expect(more).toBe(2);
     });
 
     it('receives packets larger than a slab (16 KiB) intact, in order with small ones', () => {

@@ -7,10 +7,7 @@
  * take milliseconds and every run is deterministic; the fake keeps Steam's numbers throughout.
  * @packageDocumentation
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { P2PNetworking, SteamBackend, SteamId, SteamSession } from '@steamwire/transport-steam/steam';
+import type { P2PNetworking, SteamBackend } from '@steamwire/transport-steam/steam';
 import type {
   ConformanceHarness,
   ConformanceWorld,
@@ -18,10 +15,8 @@ import type {
 } from '../conformance/harness.js';
 import type { SteamBackendName } from '../conformance/steam-behaviour.js';
 import { InvalidNativeFakeOptionError } from './errors.js';
-import { ensureNativeFake } from './library.js';
 import { createNativeFakePeer } from './peer.js';
-import { nativeLibraryPool } from './pool.js';
-import { WorldClock } from './world-clock.js';
+import { allocateSteamId, openNativeWorld } from './world.js';
 
 /** Options of {@link nativeFakeHarness}. */
 export interface NativeFakeHarnessOptions {
@@ -36,15 +31,6 @@ export interface NativeFakeHarnessOptions {
   deliveryMs?: number;
   /** Per-test vitest timeout, real ms (default 20000). */
   testTimeoutMs?: number;
-}
-
-// Individual SteamIDs (universe 1, type 1, instance 1), from a random base so that concurrent test
-// processes on the machine never share one.
-const ID_BASE = 0x0110000100000000n;
-let nextAccount = 0x10000000 + Math.floor(Math.random() * 0x40000000);
-function allocateSteamId(): SteamId {
-  nextAccount += 1;
-  return ID_BASE | BigInt(nextAccount);
 }
 
 function checkMs(option: string, value: number): number {
@@ -69,40 +55,12 @@ export function nativeFakeHarness(options: NativeFakeHarnessOptions): Conformanc
   const testTimeoutMs = checkMs('testTimeoutMs', options.testTimeoutMs ?? 20_000);
 
   async function setup({ peers: count }: ConformanceWorldOptions): Promise<ConformanceWorld> {
-    if (!Number.isInteger(count) || count < 1)
-      throw new InvalidNativeFakeOptionError('peers', 'a positive integer', count);
-    const source = ensureNativeFake();
-    const worldDir = mkdtempSync(join(tmpdir(), 'steamwire-native-world-'));
-    const peersDir = join(worldDir, 'peers');
-    mkdirSync(peersDir);
-    const clock = new WorldClock(join(worldDir, 'clock'));
-    const sessions: SteamSession[] = [];
-    const paths: string[] = [];
+    const world = await openNativeWorld({ name: 'native', peers: count, clock: true }, (place) =>
+      createNativeFakePeer({ ...place, backend: bindingBackend, steamId: allocateSteamId() }),
+    );
+    const { sessions, teardown } = world;
+    const clock = world.clock!;
     const gone = new Set<number>();
-    const teardown = async (): Promise<void> => {
-      for (const session of sessions.splice(0)) session.shutdown();
-      for (const path of paths.splice(0)) nativeLibraryPool.release(path);
-      clock.close();
-      rmSync(worldDir, { recursive: true, force: true });
-    };
-    try {
-      for (let i = 0; i < count; i++) {
-        const libraryPath = nativeLibraryPool.acquire(source);
-        paths.push(libraryPath);
-        sessions.push(
-          createNativeFakePeer({
-            libraryPath,
-            backend: bindingBackend,
-            steamId: allocateSteamId(),
-            peersDir,
-            clockFile: clock.path,
-          }),
-        );
-      }
-    } catch (err) {
-      await teardown();
-      throw err;
-    }
     const peers: readonly P2PNetworking[] = sessions.map((s) => s.networking);
     // Reading the state of a session nobody has makes the fake poll its socket and run its timers
     // without consuming packets or emitting events (the suite calls runCallbacks itself). The Sockets

@@ -5,15 +5,11 @@
  * the library's debug exports.
  * @packageDocumentation
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { SteamId, SteamSession } from '@steamwire/transport-steam/steam';
 import type { LobbyConformanceHarness, LobbyWorld, LobbyWorldOptions } from '../conformance/lobby-harness.js';
-import { type NativeFakeControls, nativeFakeControls } from './controls.js';
+import { nativeFakeControls } from './controls.js';
 import { InvalidNativeFakeOptionError } from './errors.js';
-import { copyNativeFake, ensureNativeFake } from './library.js';
 import { createNativeFakePeer } from './peer.js';
+import { allocateSteamId, openNativeWorld } from './world.js';
 
 /** Options of {@link nativeLobbyHarness}. */
 export interface NativeLobbyHarnessOptions {
@@ -21,29 +17,6 @@ export interface NativeLobbyHarnessOptions {
   latencyMs?: number;
   /** Per-test vitest timeout, ms (default 15000). */
   testTimeoutMs?: number;
-}
-
-// Individual SteamIDs from a random base, so that concurrent test processes never share one.
-let nextAccount = 0x30000000 + Math.floor(Math.random() * 0x40000000);
-function allocateSteamId(): SteamId {
-  nextAccount += 1;
-  return 0x0110000100000000n | BigInt(nextAccount);
-}
-
-/** Library copies reused across worlds: a copy is free again once its session is shut down. */
-const freeCopies: string[] = [];
-let poolDir: string | null = null;
-let copies = 0;
-function acquireCopy(source: string): string {
-  const hit = freeCopies.pop();
-  if (hit !== undefined) return hit;
-  if (poolDir === null) {
-    const dir = mkdtempSync(join(tmpdir(), 'steamwire-lobby-pool-'));
-    poolDir = dir;
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-  }
-  copies += 1;
-  return copyNativeFake(join(poolDir, `peer-${copies}`), source);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -56,43 +29,26 @@ export function nativeLobbyHarness(options: NativeLobbyHarnessOptions = {}): Lob
   }
 
   async function setup(world: LobbyWorldOptions): Promise<LobbyWorld> {
-    const source = ensureNativeFake();
-    const worldDir = mkdtempSync(join(tmpdir(), 'steamwire-lobby-world-'));
-    const peersDir = join(worldDir, 'peers');
-    mkdirSync(peersDir);
     const ids = Array.from({ length: world.peers }, allocateSteamId);
     const friendsOf = (i: number) =>
       (world.friendships ?? []).flatMap(([a, b]) => (a === i ? [ids[b]!] : b === i ? [ids[a]!] : []));
-    const sessions: SteamSession[] = [];
-    const controls: NativeFakeControls[] = [];
-    const paths: string[] = [];
-    const teardown = async (): Promise<void> => {
-      for (const session of sessions.splice(0)) session.shutdown();
-      freeCopies.push(...paths.splice(0));
-      rmSync(worldDir, { recursive: true, force: true });
-    };
-    try {
-      for (let i = 0; i < world.peers; i++) {
-        const libraryPath = acquireCopy(source);
-        paths.push(libraryPath);
-        const personaName = world.personaNames?.[i];
-        const launchCommandLine = world.launchCommandLines?.[i];
-        sessions.push(
-          createNativeFakePeer({
-            libraryPath,
-            steamId: ids[i]!,
-            peersDir,
-            friends: friendsOf(i),
-            ...(personaName !== undefined && { personaName }),
-            ...(launchCommandLine !== undefined && { launchCommandLine }),
-          }),
-        );
-        controls.push(nativeFakeControls(libraryPath));
-      }
-    } catch (err) {
-      await teardown();
-      throw err;
-    }
+    const opened = await openNativeWorld(
+      { name: 'lobby', peers: world.peers, clock: false },
+      ({ index, libraryPath, peersDir }) => {
+        const personaName = world.personaNames?.[index];
+        const launchCommandLine = world.launchCommandLines?.[index];
+        return createNativeFakePeer({
+          libraryPath,
+          steamId: ids[index]!,
+          peersDir,
+          friends: friendsOf(index),
+          ...(personaName !== undefined && { personaName }),
+          ...(launchCommandLine !== undefined && { launchCommandLine }),
+        });
+      },
+    );
+    const { sessions, teardown } = opened;
+    const controls = opened.libraryPaths.map((path) => nativeFakeControls(path));
     return {
       peers: sessions.map((s) => ({ steamId: s.localSteamId, lobbies: s.lobbies, friends: s.friends })),
       advance: (ms) => sleep(ms),
